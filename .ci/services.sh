@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sourced by .ci/run: installs and starts what the tests need (PostgreSQL, Chromium), then
+# exports where to find them. A new CI machine has neither started, so this does it every run.
+need=()
+command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "ci: installing ${need[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pg_dir=$(mktemp -d /tmp/tonghop-pg.XXXXXX)
+chown postgres "$pg_dir"
+pg_port=${TONGHOP_PG_PORT:-55432}
+su postgres -c "$pg_bin/initdb -D $pg_dir/data -A trust -U postgres -E UTF8 >/dev/null"
+su postgres -c "$pg_bin/pg_ctl -D $pg_dir/data -o '-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1' -l $pg_dir/log -w start >/dev/null"
+export TONGHOP_TEST_PG="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+export TONGHOP_CHROMIUM=$(command -v chromium)
+echo "ci: PostgreSQL on port $pg_port, Chromium at $TONGHOP_CHROMIUM"

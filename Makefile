@@ -1,0 +1,46 @@
+# tonghop: `make run` and `make test` are all a newcomer needs; both build .venv when missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export DO_NOT_TRACK := 1
+
+.PHONY: run test lint eval bench samples lock clean-venv
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/tonghop ingest samples/ --store sqlite:///output/tonghop.db; test $$? -le 2
+	$(BIN)/tonghop export --out output/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline extractors flows tests samples
+
+eval: $(STAMP)
+	$(BIN)/python -m pipeline.evaluate --gold tests/gold --samples samples
+
+bench: $(STAMP)
+	$(BIN)/python -m pipeline.bench
+
+samples: $(STAMP)
+	$(BIN)/python samples/build_samples.py
+
+lock:
+	rm -rf /tmp/tonghop-lock && $(PYTHON) -m venv /tmp/tonghop-lock
+	/tmp/tonghop-lock/bin/pip install --quiet -r requirements.in
+	{ echo "# Exact pins of every package tonghop installs (pip freeze of requirements.in on Python 3.11)."; \
+	  echo "# Regenerate: make lock"; /tmp/tonghop-lock/bin/pip freeze; } > requirements.lock
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Figure extraction from canonical documents: number grammar, figure rules, context."""

@@ -1,0 +1,1 @@
+"""Prefect flows that only wire `pipeline` functions (read → extract → normalise → load)."""

@@ -1,0 +1,1 @@
+"""tonghop's pipeline: readers → extract → normalise → store → consolidate → export."""

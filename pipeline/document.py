@@ -1,0 +1,127 @@
+"""The one canonical document every reader produces and every later stage consumes.
+
+Extractors never ask which file format a document came from: they see `Document.text`
+(NFC, `\\n` line ends) and the `Block`s that say what each character range is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_cell", "footnote"]
+
+# Flags a reader may raise; a flagged document is never reported as "0 figures, OK".
+FLAG_LEGACY_TCVN3 = "legacy_tcvn3"
+FLAG_LEGACY_VNI = "legacy_vni"
+FLAG_DECOMPOSED = "decomposed_diacritics"
+FLAG_NEEDS_OCR = "needs_ocr"
+FLAG_UNMAPPABLE = "unmappable_text"
+FLAG_NO_TEXT = "no_text"
+
+
+def canonical_text(raw: str) -> str:
+    """NFC with `\\n` line ends: the text all offsets in tonghop point into."""
+    return unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """Where a table-cell block sits, and the headers that give its number a meaning."""
+
+    table: int
+    row: int
+    col: int
+    row_header: str = ""
+    col_header: str = ""
+    unit: str = ""  # from a "ĐVT" (đơn vị tính) column or the header, when the table has one
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph, heading, list item, table cell or footnote: a range of `Document.text`."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    section: tuple[str, ...] = ()
+    numbering: str = ""  # the marker a reader sees: "Phần thứ nhất", "I.", "1.1.", "-", "+"
+    level: int = 0  # heading depth, 1 = top
+    page: int | None = None  # 1-based, PDFs only
+    cell: TableCell | None = None
+    footnote_marker: str = ""  # footnote blocks: the marker ("1", "*")
+    footnote_ref: int | None = None  # footnote blocks: offset in text where the marker stands
+
+    def to_record(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["section"] = list(self.section)
+        return record
+
+
+@dataclass(slots=True)
+class Period:
+    period: str  # as the document says it: "năm 2020", "6 tháng đầu năm 2021"
+    role: str = "results"  # results | programme
+    section: str = ""  # top-level section it governs, "" for the whole document
+
+
+@dataclass(slots=True)
+class DocumentMetadata:
+    """What the document says about itself; detected from the text, overridable by the user."""
+
+    issuer: str = ""
+    level: str = ""  # tỉnh | huyện | xã | tổ chức | ""
+    province: str = ""
+    places: list[str] = field(default_factory=list)
+    doc_type: str = ""
+    date: str = ""  # ISO, as precise as known: "2021-02", "2024-05-10"
+    date_year: int | None = None
+    periods: list[Period] = field(default_factory=list)
+    overridden: list[str] = field(default_factory=list)  # field names the user set by hand
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    blocks: list[Block]
+    path: str  # the submitted file's name as received
+    format: str  # txt | docx | pdf
+    sha256: str
+    encoding: str = ""  # txt: the codec that decoded it; docx with legacy fonts: "tcvn3" / "vni"
+    flags: list[str] = field(default_factory=list)
+    metadata: DocumentMetadata = field(default_factory=DocumentMetadata)
+    page_count: int | None = None
+    headers_footers: list[str] = field(default_factory=list)  # kept apart from the body
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def block_at(self, offset: int) -> Block | None:
+        """The innermost block holding `offset` (blocks are sorted and do not overlap)."""
+        if len(self._starts) != len(self.blocks):
+            self._starts = [b.start for b in self.blocks]
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and self.blocks[i].start <= offset < self.blocks[i].end:
+            return self.blocks[i]
+        return None
+
+    def section_at(self, offset: int) -> tuple[str, ...]:
+        block = self.block_at(offset)
+        return block.section if block else ()
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "sha256": self.sha256,
+            "encoding": self.encoding,
+            "flags": list(self.flags),
+            "page_count": self.page_count,
+            "metadata": self.metadata.to_record(),
+            "headers_footers": list(self.headers_footers),
+            "blocks": [b.to_record() for b in self.blocks],
+            "text": self.text,
+        }
