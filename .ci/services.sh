@@ -4,6 +4,8 @@
 need=()
 command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# the review page's browser test needs a font with Vietnamese glyphs (a bare image may have none)
+fc-list :lang=vi 2>/dev/null | grep -q . || need+=(fontconfig fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "ci: installing ${need[*]}"
   apt-get update -qq >/dev/null
@@ -18,4 +20,5 @@ su postgres -c "$pg_bin/initdb -D $pg_dir/data -A trust -U postgres -E UTF8 >/de
 su postgres -c "$pg_bin/pg_ctl -D $pg_dir/data -o '-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1' -l $pg_dir/log -w start >/dev/null"
 export TONGHOP_TEST_PG="postgresql://postgres@127.0.0.1:$pg_port/postgres"
 export TONGHOP_CHROMIUM=$(command -v chromium)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1  # Playwright drives Debian's chromium; it never fetches a browser
 echo "ci: PostgreSQL on port $pg_port, Chromium at $TONGHOP_CHROMIUM"

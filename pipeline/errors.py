@@ -57,7 +57,8 @@ REASONS: dict[str, Reason] = {
         ),
         Reason(
             "E009_NEEDS_OCR",
-            "Tệp PDF chỉ có hình ảnh (bản scan), không có lớp chữ; cần gửi bản có chữ hoặc nhận dạng chữ (OCR).",
+            "Tệp PDF chỉ có hình ảnh (bản scan), không có lớp chữ; "
+            "cần gửi bản có chữ hoặc nhận dạng chữ (OCR).",
             "Image-only (scanned) PDF without a text layer; send a text version or run OCR.",
         ),
         Reason(
@@ -84,6 +85,13 @@ REASONS: dict[str, Reason] = {
             "E014_PARSER_CRASH",
             "Trình đọc tệp gặp lỗi không mong muốn; đã chuyển tệp vào mục cách ly để kiểm tra.",
             "The reader failed unexpectedly; the file was quarantined for inspection.",
+        ),
+        Reason(
+            "E015_EXTRACT_FAILED",
+            "Đọc được tệp nhưng trích xuất số liệu gặp lỗi của phần mềm; tệp đã được cách ly, "
+            "hãy báo cho quản trị viên.",
+            "The file was read but figure extraction failed (a software fault); it was quarantined, "
+            "please tell the administrator.",
         ),
     )
 }

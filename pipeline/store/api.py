@@ -39,11 +39,21 @@ class Store(Protocol):
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest migration."""
 
-    def load(self, document: Document, figures: list[Figure], *, run_id: int | None = None) -> LoadResult:
+    def load(
+        self,
+        document: Document,
+        figures: list[Figure],
+        *,
+        run_id: int | None = None,
+        indicators: list[tuple[str, float]] | None = None,
+    ) -> LoadResult:
         """A document and all its figures in one transaction; same sha256 twice changes nothing;
-        a corrected re-submission (same issuer, period, doc type) supersedes the older one."""
+        a corrected re-submission (same issuer, period, doc type) supersedes the older one.
+        `indicators`: (code, score) per figure; None maps them with the default catalogue."""
 
-    def reject(self, path: str, sha256: str, code: str, message: str, *, run_id: int | None = None) -> LoadResult:
+    def reject(
+        self, path: str, sha256: str, code: str, message: str, *, run_id: int | None = None
+    ) -> LoadResult:
         """Record a file that could not be read, with its stable error code."""
 
     def start_run(self, kind: str) -> int: ...
@@ -83,3 +93,20 @@ class Store(Protocol):
 
     def reviews(self, *, figure_id: str | None = None) -> list[dict[str, Any]]:
         """The audit log: who, when, action, before, after, comment."""
+
+    # Added with the SQL implementation (pipeline.store.sql_store.SqlStore):
+
+    def figure(self, figure_id: str) -> dict[str, Any]:
+        """One figure as `figures()` gives it; KeyError when unknown."""
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, newest first: id, kind, started_at, finished_at, counts."""
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table (idempotence checks)."""
+
+    def set_indicators(self, mapping: dict[str, tuple[str, float]]) -> int:
+        """Re-map figures (figure_id → (indicator code, score)) after the catalogue changed."""
+
+    def close(self) -> None:
+        """Release pooled connections."""

@@ -1,0 +1,230 @@
+"""Context of a figure: approx, modality, indicator, subject, and which total it is part of."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extractors.data import alternation, load_yaml
+
+WORD = re.compile(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*|\d+(?:[.,/]\d+)*|[“”\"()]")
+
+
+def _words_re(words: list[str]) -> str:
+    """Cue words as a regex; entries with regex syntax are kept as written."""
+    plain = [w for w in words if not w.startswith("(?")]
+    raw = [w for w in words if w.startswith("(?")]
+    return "|".join([alternation(plain), *raw]) if plain else "|".join(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    approx_re: re.Pattern[str]
+    approx_kind: dict[str, str]
+    target_re: re.Pattern[str]
+    estimate_re: re.Pattern[str]
+    change_verb_re: re.Pattern[str]
+    change_ref_re: re.Pattern[str]
+    change_verb_any_re: re.Pattern[str]
+    programme_re: re.Pattern[str]
+    results_re: re.Pattern[str]
+    part_re: re.Pattern[str]
+    subject_re: re.Pattern[str]
+    stop: frozenset[str]
+    table_total_re: re.Pattern[str]
+    row_number_re: re.Pattern[str]
+    share_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    """context/vi/cues.yaml, compiled once."""
+    c = load_yaml("context", "cues.yaml")
+    kinds = {w.lower(): k for k, ws in c["approx"].items() for w in ws}
+    word = lambda ws: re.compile(rf"(?i)(?<![\w])(?:{_words_re(ws)})(?![\w])")  # noqa: E731
+    places = alternation(c["subject_places"])
+    scopes = alternation(c["subject_scopes"])
+    bodies = alternation(c["subject_bodies"])
+    name = r"[A-ZĐÂĂÊÔƠƯ][\w’']*(?:[ -][A-ZĐÂĂÊÔƠƯ][\w’']*)*"
+    names = rf"{name}(?:(?:, | và )(?:(?i:{places}) )?{name})*"
+    level = r"(?: (?:huyện|tỉnh|xã|thị trấn|phường|các xã, thị trấn|các xã))"
+    body = rf"(?:{bodies})(?: {name})?{level}?(?: {name})?"
+    subject_re = re.compile(rf"(?<![\w])(?:(?i:{places}) {names}|(?i:{scopes})|{body})(?![\w])")
+    return Cues(
+        approx_re=re.compile(rf"(?i)(?<![\w])(?P<cue>{alternation(list(kinds))})\s+$"),
+        approx_kind=kinds,
+        target_re=word(c["modality"]["target"]),
+        estimate_re=word(c["modality"]["estimate"]),
+        change_verb_re=re.compile(
+            rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})(?:\s+(?:thêm|được|lên|xuống|còn))?\s+$"
+        ),
+        change_ref_re=word(c["modality"]["change_reference"]),
+        change_verb_any_re=word(c["modality"]["change_verbs"]),
+        programme_re=word(c["programme_headings"]),
+        results_re=word(c["results_headings"]),
+        part_re=word(c["part_cues"]),
+        subject_re=subject_re,
+        stop=frozenset(c["indicator_stop"]),
+        table_total_re=word(c["table_total_headers"]),
+        share_words=frozenset(c["share_words"]),
+        row_number_re=re.compile(rf"(?i)^\s*(?:{alternation(c['row_number_headers'])})\s*$"),
+    )
+
+
+def approx_before(text: str, start: int) -> tuple[str, int] | None:
+    """("over", cue start) when an approx cue word stands right before the number at start."""
+    c = cues()
+    m = c.approx_re.search(text, max(0, start - 16), start)
+    if not m:
+        return None
+    return c.approx_kind[m.group("cue").lower()], m.start()
+
+
+def modality(sentence_left: str, in_programme: bool, left_of_number: str) -> str:
+    """target / estimate / change / actual from the sentence before the figure and its section."""
+    c = cues()
+    if c.target_re.search(sentence_left):
+        return "target"
+    if c.estimate_re.search(sentence_left):
+        return "estimate"
+    if c.change_verb_any_re.search(left_of_number):
+        return "change"  # the caller drops it again when the sentence compares with nothing
+    return "target" if in_programme else "actual"
+
+
+def change_after(text: str, start: int, end: int) -> bool:
+    """"giảm 28% so với năm 2019": a change verb before and a comparison right after."""
+    c = cues()
+    return bool(c.change_verb_re.search(text, max(0, start - 20), start)) and bool(
+        c.change_ref_re.match(text, end + 1) or c.change_ref_re.search(text, end, end + 12)
+    )
+
+
+SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+FOOTNOTE_LINE = re.compile(rf"(?m)^[ \t]*([{SUPERSCRIPT}]+)[^\n]*")
+
+
+@dataclass(slots=True)
+class Zones:
+    """Top-level parts of a document and whether each is a programme (plan) rather than results."""
+
+    starts: list[int]
+    programme: list[bool]
+    footnotes: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, reference offset)
+
+    def is_programme(self, offset: int) -> bool:
+        """Whether offset lies in a plan part; a footnote belongs where its marker is referenced."""
+        for start, end, ref in self.footnotes:
+            if start <= offset < end:
+                offset = ref
+                break
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i >= 0 and self.programme[i]
+
+
+ROMAN_HEADING = re.compile(r"[IVX]+\s*[.\-/)]|(?i:phần)\s+(?:thứ\s+)?\w+\s*(?:[:.\-–]|$)")
+
+
+def _is_top_heading(line: str) -> bool:
+    """An all-capitals line or a Roman-numbered line: a top-level heading."""
+    s = line.strip(" \t*")
+    return bool(ROMAN_HEADING.match(s)) or (len(s) >= 6 and s.isupper())
+
+
+def programme_zones(text: str) -> Zones:
+    """Where the plan parts of a report begin and end ("I. ĐỊNH HƯỚNG …", "Phần thứ hai …")."""
+    c = cues()
+    starts: list[int] = []
+    flags: list[bool] = []
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) < 200 and _is_top_heading(line):
+            starts.append(pos)
+            flags.append(bool(c.programme_re.search(line)) and not c.results_re.search(line))
+        pos += len(line) + 1
+    footnotes = []
+    for m in FOOTNOTE_LINE.finditer(text):
+        marker = m.group(1)
+        ref = re.compile(rf"(?<![{SUPERSCRIPT}]){marker}(?![{SUPERSCRIPT}])").search(text)
+        if ref and ref.start() != m.start(1):
+            footnotes.append((m.start(), m.end(), ref.start()))
+    return Zones(starts, flags, footnotes)
+
+
+def _trim(words: list[str], *, head: bool = True) -> list[str]:
+    """Drop function words and punctuation from the ends of a phrase (from its start only if head)."""
+    stop = cues().stop
+    while head and words and (words[0].lower() in stop or not words[0][0].isalnum()):
+        words = words[1:]
+    while words and (words[-1].lower() in stop or not words[-1][0].isalnum()):
+        words = words[:-1]
+    return words
+
+
+CLAUSE_BREAK = re.compile(r"[,;:.()\n]|(?<![\w])(?:và|với)(?![\w])")
+
+
+def indicator_before(text: str, clause_start: int, start: int) -> str:
+    """The words between the clause start and the figure ("số tiền vận động được là")."""
+    words = WORD.findall(text, clause_start, start)
+    words = [w for w in words if not re.fullmatch(r"[\d.,/]+", w)]
+    return " ".join(_trim(words[-10:]))
+
+
+PHRASE_END = re.compile(r"[,;:.()/\n]|\s(?:và|với|có|gồm)\s+\d|\s\d")
+
+
+def indicator_after(text: str, start: int, limit: int = 10, *, head: bool = True) -> str:
+    """The words after start up to a clause break or the next number (a noun phrase's tail)."""
+    m = PHRASE_END.search(text, start, start + 200)
+    end = m.start() if m else min(len(text), start + 200)
+    return " ".join(_trim(WORD.findall(text, start, end)[:limit], head=head))
+
+
+def clause_before(text: str, sentence_start: int, start: int, *, colon_only: bool = False) -> str:
+    """The clause ending right before a figure's own clause: "Tổng số cử tri tham dự: 370 người"."""
+    left = text[sentence_start:start]
+    marks = [m.start() for m in re.finditer(r"[,;:(]", left)]
+    if not marks or left[marks[-1] + 1 :].strip(" \t-+") not in ("", *cues().stop):
+        return ""
+    if colon_only and left[marks[-1]] != ":":
+        return ""
+    lead = marks[-2] + 1 if len(marks) > 1 else 0
+    words = [w for w in WORD.findall(left[lead : marks[-1]]) if not re.fullmatch(r"[\d.,/]+", w)]
+    phrase = " ".join(_trim(words[-14:]))
+    return "" if cues().part_re.fullmatch(phrase) else phrase
+
+
+BULLET_LINE = re.compile(r"[ \t]*[-+•*]")
+
+
+def subject_before(text: str, sentence_start: int, start: int) -> str:
+    """The nearest place or body named before the figure in its sentence, else in the line
+    introducing its bullet list ("Đối với xã Ea Pô:" over "+ Tổng số hộ: 2.763 hộ")."""
+    last = None
+    for m in cues().subject_re.finditer(text, sentence_start, start):
+        last = m
+    if last:
+        return last.group().strip()
+    line_start = text.rfind("\n", 0, start) + 1
+    if not BULLET_LINE.match(text, line_start):
+        return ""
+    for _ in range(12):  # climb over the sibling bullets to the intro line
+        if line_start == 0:
+            return ""
+        prev = text.rfind("\n", 0, line_start - 1) + 1
+        if not BULLET_LINE.match(text, prev) or text[prev : line_start - 1].rstrip().endswith(":"):
+            intro = text[prev : line_start - 1]
+            if not intro.rstrip().endswith(":"):
+                return ""
+            found = list(cues().subject_re.finditer(intro))
+            return found[-1].group().strip() if found else ""
+        line_start = prev
+    return ""
+
+
+def part_cue_spans(text: str) -> list[tuple[int, int]]:
+    """Where "trong đó", "gồm" … open a breakdown."""
+    return [(m.start(), m.end()) for m in cues().part_re.finditer(text)]

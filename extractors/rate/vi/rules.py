@@ -1,0 +1,43 @@
+"""Rates, an amount per unit: "500.000đ/suất", "mỗi hộ 20.000.000đ", "896 suất quà/300.000"."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractors.count.vi.rules import noun_after
+from extractors.data import alternation, load_yaml
+from extractors.numeral.vi.rules import NUMBER
+
+PER_AFTER = re.compile(r"[ \t]?/[ \t]?(?=[^\W\d_])")
+AMOUNT_AFTER_SLASH = re.compile(rf"[ \t]?/[ \t]?(?P<n>{NUMBER})")
+
+
+def per_after(text: str, pos: int) -> tuple[str, int] | None:
+    """("suất", end) for "/suất" right after a money amount ending at pos."""
+    m = PER_AFTER.match(text, pos)
+    if not m:
+        return None
+    noun = noun_after(text, m.end())
+    return (noun.unit, noun.end) if noun else None
+
+
+@lru_cache(maxsize=1)
+def each_before() -> re.Pattern[str]:
+    """"mỗi <up to six words>" ending right before an amount; the words from rate/vi/lexicon.yaml."""
+    each = alternation(load_yaml("rate", "lexicon.yaml")["each"])
+    return re.compile(rf"(?i)(?<![\w])(?:{each})\s+(?P<words>(?:[^\W\d_]+\s+){{0,5}}?[^\W\d_]+)\s*:?\s*$")
+
+
+def per_before(text: str, start: int) -> str | None:
+    """"hộ" for "mỗi hộ 20.000.000đ": the noun after "mỗi" shortly before the amount at start."""
+    m = each_before().search(text, max(0, start - 60), start)
+    if not m:
+        return None
+    noun = noun_after(text, m.start("words"), allow_unknown=True)
+    return noun.unit if noun else None
+
+
+def amount_after_slash(text: str, pos: int) -> re.Match[str] | None:
+    """The "/300.000" after a count ("896 suất quà/300.000"): the price of each."""
+    return AMOUNT_AFTER_SLASH.match(text, pos)

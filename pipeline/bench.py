@@ -1,0 +1,93 @@
+"""`make bench`: throughput numbers, printed, never asserted.
+
+    python -m pipeline.bench [--part extract|flow|all] [--mb 5] [--runs 5] [--top 15]
+
+extract: the seed reports replicated to at least --mb megabytes of text, run through
+`extract_figures` on one core; prints the median KB/s and figures/s of --runs runs and a
+cProfile top-N of where the time goes. flow: the end-to-end part, added by the flow owner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import time
+from pathlib import Path
+
+from extractors import extract_figures
+from pipeline.document import Document, canonical_text
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def seed_documents(samples: Path, megabytes: float) -> list[Document]:
+    """The sample .txt reports, repeated until their text reaches `megabytes` MB (UTF-8)."""
+    texts = [canonical_text(p.read_text(encoding="utf-8-sig")) for p in sorted(samples.glob("*.txt"))]
+    if not texts:
+        raise SystemExit(f"no .txt samples in {samples}")
+    docs: list[Document] = []
+    size = 0
+    while size < megabytes * 1_000_000:
+        for i, text in enumerate(texts):
+            name = f"seed{i}_{len(docs)}.txt"
+            docs.append(Document(text=text, blocks=[], path=name, format="txt", sha256=""))
+            size += len(text.encode("utf-8"))
+    return docs
+
+
+def run_once(docs: list[Document]) -> tuple[float, int]:
+    """(seconds, figures) for one pass of extract_figures over every document."""
+    start = time.perf_counter()
+    count = sum(len(extract_figures(d)) for d in docs)
+    return time.perf_counter() - start, count
+
+
+def bench_extract(samples: Path, megabytes: float, runs: int, top: int) -> None:
+    """Print median extraction throughput and a profile of one pass."""
+    docs = seed_documents(samples, megabytes)
+    kb = sum(len(d.text.encode("utf-8")) for d in docs) / 1000
+    extract_figures(docs[0])  # load the language data before timing
+    results = [run_once(docs) for _ in range(runs)]
+    seconds = statistics.median(r[0] for r in results)
+    figures = results[0][1]
+    print(f"extract: {len(docs)} documents, {kb / 1000:.2f} MB of text, {figures} figures per pass")
+    print(f"extract: median of {runs} runs {seconds:.2f} s  →  {kb / seconds:,.0f} KB/s  "
+          f"{figures / seconds:,.0f} figures/s  (runs: {', '.join(f'{r[0]:.2f}' for r in results)} s)")
+    profile = cProfile.Profile()
+    profile.enable()
+    run_once(docs)
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(top)
+    print(f"extract: cProfile, top {top} by cumulative time (one pass; profiling slows it down)")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:6000])
+
+
+def bench_flow(samples: Path, docs: int = 1000) -> None:
+    """End-to-end: a batch generated from the samples through the inbox flow (pipeline/bench_flow.py)."""
+    from pipeline.bench_flow import bench_flow as run_flow_bench
+
+    run_flow_bench(docs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--part", choices=("extract", "flow", "all"), default="all")
+    ap.add_argument("--samples", type=Path, default=REPO / "samples")
+    ap.add_argument("--mb", type=float, default=5.0, help="megabytes of text for the extract part")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--top", type=int, default=15, help="profile lines to print")
+    ap.add_argument("--docs", type=int, default=1000, help="generated .docx reports for the flow part")
+    a = ap.parse_args(argv)
+    if a.part in ("extract", "all"):
+        bench_extract(a.samples, a.mb, a.runs, a.top)
+    if a.part in ("flow", "all"):
+        bench_flow(a.samples, a.docs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

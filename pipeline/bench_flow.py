@@ -1,0 +1,141 @@
+"""`make bench`, end-to-end part: a generated batch of .docx reports through the inbox flow.
+
+    python -m pipeline.bench --part flow [--docs 1000]
+
+The same batch runs three ways into a fresh SQLite store each time:
+  plain    the pipeline stages in a thread pool, no Prefect: the yardstick;
+  prefect  the `ingest-inbox` flow with the local thread runner;
+  dask     the same flow with a local Dask cluster of 2 worker processes.
+Prefect's overhead is the flow's extra wall time over the plain run with the same concurrency.
+Numbers are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+STAGES = ("read", "extract", "normalise", "load", "move")
+
+
+def generated_batch(count: int, folder: Path) -> list[Path]:
+    """The generated reports (built once, reused while the count and seed stay the same)."""
+    sys.path.insert(0, str(REPO / "samples"))
+    from generate_batch import generate
+
+    started = time.perf_counter()
+    paths = generate(folder, count)
+    size = sum(p.stat().st_size for p in paths) / 1e6
+    print(f"flow: batch of {len(paths)} .docx ({size:.1f} MB) ready in {time.perf_counter() - started:.1f} s")
+    return paths
+
+
+def fresh_inbox(batch: list[Path], root: Path) -> Path:
+    """A new inbox holding a copy of the batch (the flow moves files, the batch stays)."""
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    for path in batch:
+        try:
+            os.link(path, root / path.name)
+        except OSError:
+            shutil.copy2(path, root / path.name)
+    return root
+
+
+def run_plain(inbox_root: Path, store_url: str, threads: int) -> dict[str, Any]:
+    """The same stages and the same run summary as the flow, with a plain thread pool."""
+    from pipeline import stages
+    from pipeline.consolidate import consolidate
+    from pipeline.inbox import Inbox, claim_all
+    from pipeline.run_report import counts, stage_seconds
+    from pipeline.store import open_store
+
+    def chain(claimed: stages.Claimed) -> stages.Outcome:
+        item = stages.normalise_stage(stages.extract_stage(stages.read_stage(claimed)))
+        return stages.file_away_stage(stages.load_stage(item, claimed, store_url), inbox_root)
+
+    claimed = [stages.claimed_file(p) for p in claim_all(Inbox(inbox_root), settle_seconds=0)]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        outcomes = list(pool.map(chain, claimed))
+    store = open_store(store_url)
+    consolidate(store)
+    store.close()
+    return {"counts": counts(outcomes), "stage_seconds": stage_seconds(outcomes)}
+
+
+def run_flow(inbox_root: Path, store_url: str, **options: Any) -> dict[str, Any]:
+    from flows.ingest import ingest_inbox
+
+    return ingest_inbox(str(inbox_root), store=store_url, settle_seconds=0, **options)
+
+
+def timed(label: str, docs: int, run: Callable[[], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
+    started = time.perf_counter()
+    result = run()
+    wall = time.perf_counter() - started
+    print(f"flow: {label:<26} {wall:7.1f} s  {docs / wall:5.2f} documents/s   outcomes {result['counts']}")
+    return wall, result
+
+
+def stage_line(result: dict[str, Any]) -> str:
+    seconds = result["stage_seconds"]
+    total = sum(seconds.values()) or 1.0
+    return "  ".join(f"{s} {seconds.get(s, 0):.0f} s ({seconds.get(s, 0) / total:.0%})" for s in STAGES)
+
+
+def bench_flow(docs: int = 1000, workdir: Path | None = None, threads: int = 0) -> None:
+    """Print documents/s and Prefect's share of the time for the local and the Dask runner."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    workdir = workdir or REPO / "output" / "bench"
+    batch = generated_batch(docs, workdir / f"batch-{docs}")
+    from flows.ingest import default_threads
+
+    threads = threads or default_threads()
+    print(f"flow: {os.cpu_count()} CPUs; local runner {threads} threads; reading in a child process per file")
+
+    from prefect.settings import PREFECT_RESULTS_LOCAL_STORAGE_PATH, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    def store(name: str) -> str:
+        path = workdir / f"{name}.db"
+        for leftover in workdir.glob(f"{name}.db*"):
+            leftover.unlink()
+        return f"sqlite:///{path}"
+
+    results_dir = workdir / "prefect-results"
+    shutil.rmtree(results_dir, ignore_errors=True)
+    with temporary_settings({PREFECT_RESULTS_LOCAL_STORAGE_PATH: results_dir}), prefect_test_harness(120):
+        plain_wall, plain = timed(
+            "plain (no Prefect)",
+            docs,
+            lambda: run_plain(fresh_inbox(batch, workdir / "inbox"), store("plain"), threads),
+        )
+        print(f"flow:   inside stages: {stage_line(plain)}")
+        local_wall, local = timed(
+            "prefect, thread runner",
+            docs,
+            lambda: run_flow(fresh_inbox(batch, workdir / "inbox"), store("local"), threads=threads),
+        )
+        print(f"flow:   inside stages: {stage_line(local)}")
+        share = max(0.0, 1 - plain_wall / local_wall)
+        per_task = (local_wall - plain_wall) / (docs * len(STAGES)) * threads * 1000
+        print(
+            f"flow:   Prefect overhead {share:.0%} of the run "
+            f"({local_wall - plain_wall:.1f} s over plain; ≈{per_task:.0f} ms per task-slot)"
+        )
+        shutil.rmtree(results_dir, ignore_errors=True)  # no cache hits from the previous run
+        dask_wall, dask = timed(
+            "prefect, Dask 2 workers",
+            docs,
+            lambda: run_flow(fresh_inbox(batch, workdir / "inbox"), store("dask"), workers=2),
+        )
+        print(f"flow:   inside stages: {stage_line(dask)}")
+        print(f"flow:   Dask run vs plain threads: {dask_wall / plain_wall:.2f}× the wall time")

@@ -1,0 +1,172 @@
+"""`ingest_paths`: files and folders in, one LoadResult per file out; read → extract → map → load.
+
+The CLI's `tonghop ingest` and the Prefect flows both call this; it never stops a batch for one
+bad file: a file that cannot be read is recorded as rejected with its stable error code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.table import Table
+
+from pipeline.document import Document
+from pipeline.errors import DocumentRejected
+from pipeline.figure import Figure
+from pipeline.store.api import LoadResult, Store
+
+try:  # the child-process sandbox when present (issue 7), else the reader in this process
+    from pipeline.sandbox import read_in_child as read_file
+except ImportError:  # pragma: no cover - depends on which helpers' work is merged
+    from pipeline.readers import read_document as read_file
+
+READABLE_SUFFIXES = (".txt", ".docx", ".pdf", ".doc")  # .doc goes to the reader, which explains E003
+SKIPPED_PREFIXES = (".", "~$")  # hidden files and Word's lock files are not submissions
+
+Progress = Callable[[Path, LoadResult], None]
+
+
+def discover(paths: Iterable[Path | str]) -> list[Path]:
+    """Every file under the given files and folders, sorted, each once; hidden and lock files skipped."""
+    found: dict[Path, None] = {}
+    for given in map(Path, paths):
+        candidates = sorted(p for p in given.rglob("*") if p.is_file()) if given.is_dir() else [given]
+        for path in candidates:
+            if not path.name.startswith(SKIPPED_PREFIXES):
+                found.setdefault(path.resolve(), None)
+    return list(found)
+
+
+def file_sha256(path: Path) -> str:
+    """The content hash that identifies a submission, whatever its name."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_and_extract(path: Path) -> tuple[Document, list[Figure]]:
+    """The canonical document and the extractor's figures; DocumentRejected when either fails."""
+    if path.suffix.lower() not in READABLE_SUFFIXES:
+        raise DocumentRejected("E002_UNKNOWN_FORMAT", path.name, f"'{path.suffix or path.name}'")
+    document = read_file(path)
+    from extractors import extract_figures
+
+    try:
+        figures = list(extract_figures(document))
+    except Exception as error:  # an extractor bug must not stop the batch; the file is kept aside
+        detail = f"{type(error).__name__}: {error}"
+        raise DocumentRejected("E015_EXTRACT_FAILED", path.name, detail) from error
+    return document, figures
+
+
+RETRIED_CODES = ("E008_TIMEOUT", "E014_PARSER_CRASH", "E015_EXTRACT_FAILED")  # may pass on a later run
+
+
+@dataclass(slots=True)
+class Batch:
+    """One ingest: what the store already holds, and the run record, opened only once something changes."""
+
+    store: Store
+    kind: str = "ingest"
+    known: dict[str, LoadResult] = field(default_factory=dict)
+    run_id: int | None = None
+
+    def __post_init__(self) -> None:
+        for d in self.store.documents():
+            if d["status"] == "rejected":
+                if d["error_code"] not in RETRIED_CODES:
+                    self.known[d["sha256"]] = LoadResult(
+                        "rejected", d["id"], d["path"], code=d["error_code"], message=d["error"]
+                    )
+            else:
+                self.known[d["sha256"]] = LoadResult("unchanged", d["id"], d["path"], d["figures"])
+
+    def run(self) -> int:
+        """The run id, started on first use: a batch that changes nothing leaves no trace."""
+        if self.run_id is None:
+            self.run_id = self.store.start_run(self.kind)
+        return self.run_id
+
+    def reject(self, path: Path, sha256: str, rejected: DocumentRejected) -> LoadResult:
+        result = self.store.reject(path.name, sha256, rejected.code, rejected.message(), run_id=self.run())
+        if rejected.code not in RETRIED_CODES:
+            self.known[sha256] = result
+        return result
+
+    def ingest_file(self, path: Path) -> LoadResult:
+        """One file: known content is not read again; otherwise read, extract, map and load it."""
+        try:
+            sha256 = file_sha256(path)
+        except OSError as error:  # unreadable from disk: keyed by its path, since it has no content hash
+            key = hashlib.sha256(f"unreadable:{path}".encode()).hexdigest()
+            return self.reject(path, key, DocumentRejected("E005_CORRUPT", path.name, str(error)))
+        if sha256 in self.known:
+            known = self.known[sha256]
+            return dataclasses.replace(known, path=path.name) if known.status == "rejected" else known
+        try:
+            document, figures = read_and_extract(path)
+        except DocumentRejected as rejected:
+            return self.reject(path, sha256, rejected)
+        result = self.store.load(document, figures, run_id=self.run())
+        self.known[sha256] = LoadResult("unchanged", result.document_id, result.path, result.figures)
+        return result
+
+    def finish(self, results: list[LoadResult]) -> None:
+        if self.run_id is not None:
+            self.store.finish_run(self.run_id, summary_counts(results))
+
+
+def ingest_paths(
+    paths: Iterable[Path | str],
+    store: Store,
+    *,
+    on_file: Progress | None = None,
+    kind: str = "ingest",
+) -> list[LoadResult]:
+    """Load every file under `paths` into `store` as one recorded run; `on_file` hears about each file."""
+    batch = Batch(store, kind)
+    results = []
+    for path in discover(paths):
+        result = batch.ingest_file(path)
+        results.append(result)
+        if on_file:
+            on_file(path, result)
+    batch.finish(results)
+    return results
+
+
+def summary_counts(results: Iterable[LoadResult]) -> dict[str, int]:
+    """How many files ended loaded / unchanged / superseded / rejected (all four keys present)."""
+    counts = Counter(r.status for r in results)
+    return {status: counts.get(status, 0) for status in ("loaded", "unchanged", "superseded", "rejected")}
+
+
+STATUS_LABELS = {  # what the officer reads in the summary table
+    "loaded": "đã nạp / loaded",
+    "unchanged": "đã có, không đổi / unchanged",
+    "superseded": "thay bản cũ / superseded an older copy",
+    "rejected": "bị từ chối / rejected",
+}
+
+
+def summary_table(results: list[LoadResult]) -> Table:
+    """The end-of-ingest table: a count per outcome, then each rejected file with its reason."""
+    table = Table(title="Kết quả nạp báo cáo / ingest summary", show_lines=False)
+    table.add_column("Kết quả / outcome")
+    table.add_column("Số tệp / files", justify="right")
+    table.add_column("Số liệu / figures", justify="right")
+    for status, count in summary_counts(results).items():
+        figures = sum(r.figures for r in results if r.status == status)
+        table.add_row(STATUS_LABELS[status], str(count), str(figures) if status != "rejected" else "")
+    for result in results:
+        if result.status == "rejected":
+            reason = result.message.split("] ", 1)[-1]  # the message repeats path and code
+            table.add_row(f"  ✗ {result.path}", result.code, reason, style="red")
+    return table

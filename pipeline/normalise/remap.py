@@ -1,0 +1,64 @@
+"""Re-map stored figures after an officer edited indicators.yaml, without reading any file again."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pipeline.document import Block, Document, TableCell
+from pipeline.figure import Figure
+from pipeline.normalise.catalogue import Catalogue, load_catalogue, map_figures
+from pipeline.store.api import Store
+
+
+def stored_document(record: dict[str, Any]) -> Document:
+    """The canonical document back from the store's text and blocks (enough for figure context)."""
+    blocks = []
+    for block in record["blocks"]:
+        values = dict(block)
+        values["section"] = tuple(values.get("section") or ())
+        if values.get("cell"):
+            values["cell"] = TableCell(**values["cell"])
+        blocks.append(Block(**values))
+    return Document(record["text"], blocks, record["path"], record["format"], record["sha256"])
+
+
+def stored_figure(row: dict[str, Any]) -> Figure:
+    """A figure as the store holds it now (with any officer correction)."""
+    return Figure(
+        doc=row["doc"],
+        quote=row["quote"],
+        char_start=row["char_start"],
+        char_end=row["char_end"],
+        kind=row["kind"],
+        value=Decimal(row["value"]),
+        unit=row["unit"],
+        per=row["per"],
+        modality=row["modality"],
+        indicator=row["indicator"],
+        subject=row["subject"],
+        section=row["section"],
+        sentence_start=row["sentence_start"],
+        sentence_end=row["sentence_end"],
+        part_of=None,
+    )
+
+
+def remap_store(store: Store, catalogue: Catalogue | None = None) -> int:
+    """Map every current figure again; an officer's own correction of a figure is left alone."""
+    catalogue = catalogue or load_catalogue()
+    changes: dict[str, tuple[str, float]] = {}
+    for record in store.documents(include_superseded=False):
+        if record["status"] != "loaded":
+            continue
+        rows = [r for r in store.figures(document_id=record["id"]) if r["review_status"] != "corrected"]
+        if not rows:
+            continue
+        document = stored_document(store.document(record["id"]))
+        figures = [stored_figure(r) for r in rows]
+        index = {r["figure_id"]: i for i, r in enumerate(rows)}
+        for i, row in enumerate(rows):  # parts inherit their total's line, as at load time
+            figures[i].part_of = index.get(row["part_of"]) if row["part_of"] else None
+        for row, mapping in zip(rows, map_figures(document, figures, catalogue), strict=True):
+            changes[row["figure_id"]] = mapping
+    return store.set_indicators(changes)

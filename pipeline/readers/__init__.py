@@ -1,0 +1,41 @@
+"""`read_document(path)`: any submitted report in, one canonical `Document` out.
+
+The format is decided from the file's bytes (detect.py); each format has its own reader module;
+metadata is detected from the canonical text afterwards, then the user's overrides applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from pipeline.document import Document
+from pipeline.readers.detect import detect_format
+from pipeline.readers.guards import check_before_parse, check_document
+
+
+def read_document(path: Path | str, metadata_overrides: dict[str, Any] | None = None) -> Document:
+    """Read a .txt/.docx/.pdf report; raises DocumentRejected with a stable code when it cannot."""
+    path = Path(path)
+    raw = path.read_bytes()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    kind = detect_format(raw, path.name)
+    check_before_parse(raw, kind, path.name)  # guards.py: caps, DOCTYPE, depth, before any parser
+    if kind == "docx":
+        from pipeline.readers.docx import read_docx
+
+        document = read_docx(path, raw, sha256)
+    elif kind == "pdf":
+        from pipeline.readers.pdf import read_pdf
+
+        document = read_pdf(path, raw, sha256)
+    else:
+        from pipeline.readers.txt import read_txt
+
+        document = read_txt(path, raw, sha256)
+    check_document(document)  # guards.py: character and page caps on what the reader made
+    from pipeline.metadata import apply_overrides, detect_metadata
+
+    document.metadata = apply_overrides(detect_metadata(document), metadata_overrides)
+    return document

@@ -1,0 +1,65 @@
+"""What Word styles decide for a paragraph or run: its list numbering and its font."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pipeline.readers.ooxml import w, wval
+
+
+class StyleSheet:
+    """styles.xml, read once, answering with the basedOn chain followed."""
+
+    def __init__(self, root: etree._Element | None) -> None:
+        self._styles: dict[str, etree._Element] = {}
+        self.default_paragraph = ""
+        self.default_font = ""
+        if root is None:
+            return
+        for style in root.iter(w("style")):
+            style_id = style.get(w("styleId"), "")
+            self._styles[style_id] = style
+            if style.get(w("type")) == "paragraph" and style.get(w("default")) in ("1", "true"):
+                self.default_paragraph = style_id
+        defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+        self.default_font = _font_of(defaults)
+
+    def _chain(self, style_id: str) -> list[etree._Element]:
+        chain, seen = [], set()
+        while style_id and style_id in self._styles and style_id not in seen:
+            seen.add(style_id)
+            style = self._styles[style_id]
+            chain.append(style)
+            style_id = wval(style, "basedOn") or ""
+        return chain
+
+    def numbering(self, style_id: str) -> tuple[str, str | None] | None:
+        """(numId, ilvl or None) a paragraph style attaches to its paragraphs, if any."""
+        for style in self._chain(style_id or self.default_paragraph):
+            num_pr = style.find(f"{w('pPr')}/{w('numPr')}")
+            if num_pr is not None and wval(num_pr, "numId") is not None:
+                return wval(num_pr, "numId") or "", wval(num_pr, "ilvl")
+        return None
+
+    def font(self, run_style: str, paragraph_style: str) -> str:
+        """The ASCII font a run without its own rFonts is drawn in."""
+        for style_id in (run_style, paragraph_style or self.default_paragraph):
+            for style in self._chain(style_id):
+                font = _font_of(style.find(w("rPr")))
+                if font:
+                    return font
+        return self.default_font
+
+
+def _font_of(rpr: etree._Element | None) -> str:
+    if rpr is None:
+        return ""
+    fonts = rpr.find(w("rFonts"))
+    if fonts is None:
+        return ""
+    return fonts.get(w("ascii")) or fonts.get(w("hAnsi")) or ""
+
+
+def run_font(rpr: etree._Element | None) -> str:
+    """The ASCII font a run names itself, "" when it leaves it to its styles."""
+    return _font_of(rpr)

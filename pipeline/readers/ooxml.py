@@ -1,0 +1,37 @@
+"""Safe parsing of Office Open XML parts, and the WordprocessingML names the docx reader needs."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+# Entities are never expanded and nothing is fetched: a docx is untrusted input.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
+def parse_xml(blob: bytes) -> etree._Element:
+    """Parse one part of an untrusted package without resolving entities or touching the network."""
+    return etree.fromstring(blob, parser=_PARSER)
+
+
+def w(tag: str) -> str:
+    """The Clark name of a WordprocessingML element or attribute: w("p") -> "{…/main}p"."""
+    return f"{{{W_NS}}}{tag}"
+
+
+def wval(element: etree._Element | None, child: str, attribute: str = "val") -> str | None:
+    """The w:val (or another attribute) of a child element; None when the child is absent."""
+    if element is None:
+        return None
+    found = element.find(w(child))
+    if found is None:
+        return None
+    return found.get(w(attribute), "")
+
+
+def is_on(element: etree._Element | None, child: str) -> bool:
+    """A WordprocessingML on/off property (<w:b/>, <w:vanish w:val="0"/>) read as a bool."""
+    value = wval(element, child)
+    return value is not None and value not in ("0", "false", "off")

@@ -1,0 +1,50 @@
+"""Plain-text reports: decode, keep the text exactly as written (NFC), one block per line."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from pipeline.document import FLAG_DECOMPOSED, Document, canonical_text
+from pipeline.errors import DocumentRejected
+from pipeline.readers.assemble import BlockMaker
+
+# Tried in order after UTF-8 and UTF-16-with-BOM: the code pages Vietnamese offices still save in.
+FALLBACK_ENCODINGS = ("cp1258", "windows-1252")
+
+# Control characters a real text report never holds; seeing them means the codec guessed wrong.
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\f\v"} | {"\x7f"}
+
+
+def decode_text(raw: bytes, path: str) -> tuple[str, str]:
+    """The decoded text and the codec name; UTF-8 first, then UTF-16 by BOM, then the fallbacks."""
+    if raw.startswith(codecs.BOM_UTF8):
+        attempts: tuple[str, ...] = ("utf-8-sig",)
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        attempts = ("utf-16",)
+    else:
+        attempts = ("utf-8", *FALLBACK_ENCODINGS)
+    for encoding in attempts:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.intersection(text):
+            return text, encoding
+    raise DocumentRejected("E011_UNDECODABLE_TEXT", path, f"tried {', '.join(attempts)}")
+
+
+def read_txt(path: Path, raw: bytes, sha256: str) -> Document:
+    """A .txt report whose canonical text is exactly NFC(file) with `\\n` line ends."""
+    decoded, encoding = decode_text(raw, path.name)
+    text = canonical_text(decoded)
+    maker = BlockMaker()
+    blocks = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            blocks.append(maker.block(line, start, end))
+        start = end + 1
+    flags = [FLAG_DECOMPOSED] if text != decoded.replace("\r\n", "\n").replace("\r", "\n") else []
+    return Document(text, blocks, path.name, "txt", sha256, encoding=encoding, flags=flags)

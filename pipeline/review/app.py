@@ -1,0 +1,269 @@
+"""The review page: an officer checks each figure against its sentence and accepts, corrects or rejects it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from pipeline.review import decisions
+from pipeline.review.auth import Authenticator
+from pipeline.review.charts import indicator_charts
+from pipeline.review.csrf import CsrfTokens
+from pipeline.review.labels import LABELS, kinds_css
+from pipeline.review.layout import lay_out
+from pipeline.review.middleware import BodyLimit, Gate
+from pipeline.review.numbers import NumberError
+from pipeline.review.views import figure_fragments, render
+
+HERE = Path(__file__).resolve().parent
+MAX_BODY_BYTES = 1024 * 1024  # the largest form is a bulk accept: ids of a few thousand figures
+SORTS = ("position", "confidence")
+EXPORT_FILES = ("consolidated.xlsx", "consolidated.csv", "figures.csv")
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+def _user(request: Request) -> str:
+    return request.state.user
+
+
+def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
+    return HTMLResponse(render(template, user=_user(request), csrf_token=request.state.csrf_token, **context))
+
+
+def _filtered(figures: list[dict[str, Any]], kind: str, status: str, sort: str) -> list[dict[str, Any]]:
+    """The figures the officer asked to see, lowest confidence first when asked."""
+    chosen = [
+        f for f in figures if (not kind or f["kind"] == kind) and (not status or f["review_status"] == status)
+    ]
+    if sort == "confidence":
+        chosen.sort(key=lambda f: (f["confidence"], f["seq"]))
+    return chosen
+
+
+def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
+    """The review web app over one store; `auth_config` is a users file for a shared deployment."""
+    from pipeline.store import open_store
+
+    store = open_store(store_url)
+    authenticator = Authenticator(auth_config)
+    app = FastAPI(title="tonghop – duyệt số liệu", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def load_document(document_id: int) -> dict[str, Any]:
+        try:
+            return store.document(document_id)
+        except KeyError:
+            raise HTTPException(404, f"Không có văn bản số {document_id}.") from None
+
+    def load_figure(document_id: int, figure_id: str) -> dict[str, Any]:
+        try:
+            figure = store.figure(figure_id)
+        except KeyError:
+            raise HTTPException(404, f"Không có số liệu {figure_id}.") from None
+        if figure["document_id"] != document_id:
+            raise HTTPException(404, f"Số liệu {figure_id} không thuộc văn bản số {document_id}.")
+        return figure
+
+    def decided(request: Request, figure: dict[str, Any], message: str) -> JSONResponse:
+        counts = Counter(f["review_status"] for f in store.figures(document_id=figure["document_id"]))
+        last = store.reviews(figure_id=figure["figure_id"])
+        return JSONResponse(
+            {
+                "figure_id": figure["figure_id"],
+                "status": figure["review_status"],
+                "review_id": last[-1]["id"] if last else None,
+                "message": message,
+                "counts": {s: counts.get(s, 0) for s in LABELS["review_status"]},
+                **figure_fragments(figure, last),
+            }
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if request.headers.get("accept", "").startswith("application/json"):
+            return JSONResponse({"message": error.detail}, status_code=error.status_code)
+        return HTMLResponse(
+            render(
+                "error.html",
+                user=getattr(request.state, "user", ""),
+                csrf_token=getattr(request.state, "csrf_token", ""),
+                status=error.status_code,
+                message=error.detail,
+            ),
+            status_code=error.status_code,
+        )
+
+    @app.get("/", response_class=HTMLResponse)
+    def documents_list(request: Request) -> HTMLResponse:
+        """Every document with its review progress; failed ones with their reason."""
+        documents = store.documents()
+        return _page(
+            request,
+            "documents.html",
+            loaded=[d for d in documents if d["status"] != "rejected"],
+            failed=[d for d in documents if d["status"] == "rejected"],
+            export_files=EXPORT_FILES,
+        )
+
+    @app.get("/documents/{document_id}", response_class=HTMLResponse)
+    def document_view(
+        request: Request,
+        document_id: int,
+        kind: str = "",
+        status: str = "",
+        sort: str = "position",
+        accepted: int | None = None,
+    ) -> HTMLResponse:
+        """The text with every figure marked, and the list of figures to decide on."""
+        document = load_document(document_id)
+        figures = store.figures(document_id=document_id, include_superseded=True)
+        shown = _filtered(figures, kind, status, sort if sort in SORTS else "position")
+        ids = {f["figure_id"] for f in figures}
+        last_reviews = {e["figure_id"]: e for e in store.reviews() if e["figure_id"] in ids}
+        return _page(
+            request,
+            "document.html",
+            document=document,
+            items=lay_out(document["text"], document["blocks"], figures),
+            figures=shown,
+            counts=Counter(f["review_status"] for f in figures),
+            total=len(figures),
+            selection=[f["figure_id"] for f in shown if f["review_status"] == "unreviewed"],
+            filters={"kind": kind, "status": status, "sort": sort},
+            last_reviews=last_reviews,
+            notice=f"Đã chấp nhận {accepted} số liệu." if accepted is not None else "",
+        )
+
+    @app.get("/documents/{document_id}/audit", response_class=HTMLResponse)
+    def audit_view(request: Request, document_id: int) -> HTMLResponse:
+        """Every decision on this document's figures: who, when, before, after, comment."""
+        document = load_document(document_id)
+        figures = {f["figure_id"]: f for f in store.figures(document_id=document_id, include_superseded=True)}
+        entries = [e for e in store.reviews() if e["figure_id"] in figures]
+        return _page(request, "audit.html", document=document, entries=entries[::-1], figures=figures)
+
+    @app.get("/indicators", response_class=HTMLResponse)
+    def indicators_view(request: Request) -> HTMLResponse:
+        """One small chart per indicator: its values by reporting unit."""
+        return _page(request, "indicators.html", charts=indicator_charts(store))
+
+    @app.get("/kinds.css")
+    def kind_colours() -> Response:
+        """The colour of each figure kind, from labels.yaml, as a style sheet."""
+        return Response(kinds_css(), media_type="text/css")
+
+    @app.post("/documents/{document_id}/figures/{figure_id}/decision")
+    def decide(
+        request: Request,
+        document_id: int,
+        figure_id: str,
+        action: Annotated[str, Form()],
+        comment: Annotated[str, Form(max_length=2000)] = "",
+        value: Annotated[str | None, Form()] = None,
+        denominator: Annotated[str | None, Form()] = None,
+        upper: Annotated[str | None, Form()] = None,
+        unit: Annotated[str | None, Form()] = None,
+        per: Annotated[str | None, Form()] = None,
+        kind: Annotated[str | None, Form()] = None,
+        approx: Annotated[str | None, Form()] = None,
+        modality: Annotated[str | None, Form()] = None,
+        indicator: Annotated[str | None, Form()] = None,
+        subject: Annotated[str | None, Form()] = None,
+    ) -> JSONResponse:
+        """Accept, reject or correct one figure; the store keeps the original and logs the decision."""
+        figure = load_figure(document_id, figure_id)
+        typed = {
+            "value": value, "denominator": denominator, "upper": upper, "unit": unit, "per": per,
+            "kind": kind, "approx": approx, "modality": modality, "indicator": indicator, "subject": subject,
+        }
+        try:
+            updated, message = decisions.apply(store, figure, action, _user(request), typed, comment.strip())
+        except (decisions.DecisionError, NumberError) as error:
+            raise HTTPException(422, str(error)) from None
+        return decided(request, updated, message)
+
+    @app.post("/documents/{document_id}/figures/{figure_id}/undo")
+    def undo(
+        request: Request, document_id: int, figure_id: str, review_id: Annotated[int, Form()]
+    ) -> JSONResponse:
+        """Put a figure back the way it was before one decision (backspace on the page)."""
+        load_figure(document_id, figure_id)
+        try:
+            updated = decisions.undo(store, figure_id, review_id, _user(request))
+        except decisions.DecisionError as error:
+            raise HTTPException(422, str(error)) from None
+        return decided(request, updated, "Đã hoàn tác quyết định.")
+
+    @app.post("/documents/{document_id}/accept-selection")
+    def accept_selection(
+        request: Request,
+        document_id: int,
+        figure_id: Annotated[list[str] | None, Form()] = None,
+        comment: Annotated[str, Form(max_length=2000)] = "",
+        back: Annotated[str, Form()] = "",
+    ) -> RedirectResponse:
+        """Accept every still-unreviewed figure of the filtered list at once."""
+        load_document(document_id)
+        unreviewed = {
+            f["figure_id"] for f in store.figures(document_id=document_id, include_superseded=True)
+            if f["review_status"] == "unreviewed"
+        }
+        accepted = 0
+        for chosen in dict.fromkeys(figure_id or []):
+            if chosen in unreviewed:
+                note = comment.strip() or "chấp nhận hàng loạt"
+                store.review(chosen, "accept", user=_user(request), comment=note)
+                accepted += 1
+        query = back if back.startswith("?") else ""
+        separator = "&" if query else "?"
+        return RedirectResponse(
+            f"/documents/{document_id}{query}{separator}accepted={accepted}", status_code=303
+        )
+
+    @app.post("/export")
+    def export(
+        request: Request,
+        file: Annotated[str, Form()] = "consolidated.xlsx",
+        reviewed_only: Annotated[bool, Form()] = False,
+    ) -> FileResponse:
+        """Write the exports (only reviewed figures when asked) and send the chosen file."""
+        if file not in EXPORT_FILES:
+            raise HTTPException(422, "Chọn một trong các tệp: " + ", ".join(EXPORT_FILES))
+        try:
+            from pipeline.export import export_all
+        except ImportError:
+            raise HTTPException(503, "Chức năng xuất số liệu chưa có trong bản cài đặt này.") from None
+        folder = Path(tempfile.mkdtemp(prefix="tonghop-export-"))
+        path = export_all(store, folder, reviewed_only=reviewed_only).get(file)
+        if path is None or not path.exists():
+            raise HTTPException(500, f"Không tạo được tệp {file}.")
+        suffix = "_da_duyet" if reviewed_only else ""
+        return FileResponse(
+            path,
+            filename=f"{path.stem}{suffix}{path.suffix}",
+            background=BackgroundTask(_remove_tree, folder),
+        )
+
+    # the last added runs first: the size limit sees the raw request, then the gate checks login and CSRF
+    app.add_middleware(Gate, authenticator=authenticator, tokens=CsrfTokens())
+    if auth_config is None:  # no login: only this machine may talk to it (also defeats DNS rebinding)
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(LOCAL_HOSTS))
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    return app
+
+
+def _remove_tree(folder: Path) -> None:
+    for child in folder.iterdir():
+        child.unlink(missing_ok=True)
+    os.rmdir(folder)

@@ -1,0 +1,220 @@
+"""One claimed inbox file's way through tonghop, as plain functions a flow wraps one task each.
+
+read → extract → normalise → load → file away. Each stage takes what the previous one returned;
+a file that cannot be read becomes a `Rejected` that the later stages pass along untouched, so a
+bad file flows to quarantine/ without any exception crossing a task boundary. Every stage
+records how long its own work took, which is how the benchmark separates Prefect's overhead
+from reading, extraction and loading.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.document import Document
+from pipeline.errors import DocumentRejected
+from pipeline.faults import install_load_pause, pause_point
+from pipeline.figure import Figure
+from pipeline.inbox import Inbox, file_done, file_quarantined
+from pipeline.store.api import Store
+
+
+@dataclass(slots=True)
+class Claimed:
+    """A file in processing/, its content hash and the name it was submitted under."""
+
+    path: Path
+    sha256: str
+    name: str
+
+
+@dataclass(slots=True)
+class Rejected:
+    """A file that could not be read (or extracted): the code and message it is filed with."""
+
+    claimed: Claimed
+    code: str
+    message: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Extracted:
+    """A read document, its figures and (after normalise) their indicator mappings."""
+
+    claimed: Claimed
+    document: Document
+    figures: list[Figure]
+    indicators: list[tuple[str, float]] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one file: one row of the run's artifact table."""
+
+    name: str
+    sha256: str
+    status: str  # loaded | unchanged | superseded | rejected | failed
+    figures: int = 0
+    code: str = ""
+    message: str = ""
+    document_id: int | None = None
+    filed_as: str = ""  # where the file now is, relative to the inbox
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# The code and data whose change must invalidate cached read/extract/normalise results.
+FINGERPRINTED = (
+    "extractors",
+    "pipeline/readers",
+    "pipeline/normalise",
+    "pipeline/metadata.py",
+    "pipeline/sandbox.py",
+)
+FINGERPRINT_SUFFIXES = (".py", ".yaml", ".yml", ".tsv", ".json", ".txt")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A short hash of the readers', extractors' and catalogue's files: part of every cache key,
+    so results cached before a fix are never served after it."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for entry in FINGERPRINTED:
+        base = root / entry
+        files = (
+            [base]
+            if base.is_file()
+            else sorted(p for p in base.rglob("*") if p.suffix in FINGERPRINT_SUFFIXES)
+        )
+        for path in files:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def file_sha256(path: Path) -> str:
+    """The content hash that identifies a document everywhere (store, cache, artifacts)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def claimed_file(path: Path) -> Claimed:
+    return Claimed(path=path, sha256=file_sha256(path), name=path.name)
+
+
+def _reader():
+    """The child-process sandbox when it is installed, the in-process reader otherwise."""
+    try:
+        from pipeline.sandbox import read_in_child
+    except ImportError:
+        from pipeline.readers import read_document
+
+        return read_document
+    return read_in_child
+
+
+def read_stage(claimed: Claimed) -> Extracted | Rejected:
+    """Parse the file (in a child process with limits when the sandbox is available)."""
+    started = time.perf_counter()
+    try:
+        document = _reader()(claimed.path)
+    except DocumentRejected as rejected:
+        return Rejected(claimed, rejected.code, rejected.message(), {"read": time.perf_counter() - started})
+    document.path = claimed.name  # the name as submitted, not its place in processing/
+    return Extracted(claimed, document, [], timings={"read": time.perf_counter() - started})
+
+
+def extract_stage(item: Extracted | Rejected) -> Extracted | Rejected:
+    """Find every figure; an extractor fault quarantines this file instead of stopping the batch."""
+    if isinstance(item, Rejected):
+        return item
+    from extractors import extract_figures
+
+    started = time.perf_counter()
+    try:
+        item.figures = extract_figures(item.document)
+    except Exception as fault:  # a software fault on this document only: quarantine, go on
+        detail = f"{item.claimed.name}: {type(fault).__name__}: {fault}"
+        return Rejected(item.claimed, "E015_EXTRACT_FAILED", detail, item.timings)
+    item.timings["extract"] = time.perf_counter() - started
+    return item
+
+
+def normalise_stage(item: Extracted | Rejected) -> Extracted | Rejected:
+    """Map each figure to the officer-edited indicator catalogue."""
+    if isinstance(item, Rejected):
+        return item
+    from pipeline.normalise import map_figures
+
+    started = time.perf_counter()
+    item.indicators = map_figures(item.document, item.figures)
+    item.timings["normalise"] = time.perf_counter() - started
+    return item
+
+
+def load_stage(
+    item: Extracted | Rejected, claimed: Claimed, store_url: str, run_id: int | None = None
+) -> Outcome:
+    """Write the document and its figures in one transaction (or record the rejection).
+
+    `claimed` is this run's file: `item` may come from the cache of an earlier run that saw the
+    same content under another name.
+    """
+    started = time.perf_counter()
+    store = _store(store_url)
+    if isinstance(item, Rejected):
+        result = store.reject(claimed.name, claimed.sha256, item.code, item.message, run_id=run_id)
+    else:
+        item.document.path = claimed.name
+        result = store.load(item.document, item.figures, run_id=run_id, indicators=item.indicators)
+    pause_point("loaded")
+    timings = {**item.timings, "load": time.perf_counter() - started}
+    return Outcome(
+        name=claimed.name,
+        sha256=claimed.sha256,
+        status=result.status,
+        figures=result.figures,
+        code=result.code or (item.code if isinstance(item, Rejected) else ""),
+        message=result.message or (item.message if isinstance(item, Rejected) else ""),
+        document_id=result.document_id,
+        timings=timings,
+    )
+
+
+def file_away_stage(outcome: Outcome, inbox_root: Path) -> Outcome:
+    """Move the file from processing/ to done/ or quarantine/ (with its reason file)."""
+    started = time.perf_counter()
+    inbox = Inbox(Path(inbox_root))
+    claimed = inbox.processing / outcome.name
+    if outcome.status == "rejected":
+        moved = file_quarantined(inbox, claimed, outcome.code, outcome.message)
+    else:
+        moved = file_done(inbox, claimed)
+    outcome.filed_as = str(moved.relative_to(inbox.root))
+    outcome.timings["move"] = time.perf_counter() - started
+    return outcome
+
+
+_STORES: dict[str, Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def _store(url: str) -> Store:
+    """One open store per URL per process, so a worker does not reconnect for every document."""
+    from pipeline.store import open_store
+
+    with _STORES_LOCK:
+        if url not in _STORES:
+            install_load_pause()
+            _STORES[url] = open_store(url)
+        return _STORES[url]

@@ -1,0 +1,145 @@
+"""The tables, as SQLAlchemy Core objects the store queries; migrations create the same shape."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from pipeline.store.types import ExactDecimal, UtcDateTime
+
+metadata = sa.MetaData()
+
+DOCUMENT_STATUSES = ("loaded", "superseded", "rejected")
+KINDS = ("money", "count", "percent", "ratio", "quantity", "rate")
+APPROXES = ("exact", "over", "under", "about", "range")
+MODALITIES = ("actual", "target", "estimate", "change")
+REVIEW_STATUSES = ("unreviewed", "accepted", "rejected", "corrected")
+REVIEW_ACTIONS = ("accept", "reject", "correct", "reset")
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    """A CHECK that keeps a vocabulary column to its words, so a bad row fails the whole load."""
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("started_at", UtcDateTime(), nullable=False),
+    sa.Column("finished_at", UtcDateTime()),
+    sa.Column("counts", sa.JSON),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("stem", sa.Text, nullable=False, server_default=""),
+    sa.Column("format", sa.String(10), nullable=False, server_default=""),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("error_code", sa.String(40), nullable=False, server_default=""),
+    sa.Column("error", sa.Text, nullable=False, server_default=""),
+    sa.Column("issuer", sa.Text, nullable=False, server_default=""),
+    sa.Column("level", sa.String(20), nullable=False, server_default=""),
+    sa.Column("period", sa.Text, nullable=False, server_default=""),
+    sa.Column("doc_type", sa.Text, nullable=False, server_default=""),
+    sa.Column("metadata", sa.JSON),
+    sa.Column("flags", sa.JSON),
+    sa.Column("encoding", sa.String(20), nullable=False, server_default=""),
+    sa.Column("page_count", sa.Integer),
+    sa.Column("figure_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("supersedes", sa.Integer, sa.ForeignKey("documents.id", name="fk_documents_supersedes")),
+    sa.Column("superseded_by", sa.Integer, sa.ForeignKey("documents.id", name="fk_documents_superseded_by")),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", name="fk_documents_run")),
+    sa.Column("loaded_at", UtcDateTime(), nullable=False),
+    one_of("status", DOCUMENT_STATUSES, "ck_documents_status"),
+)
+sa.Index(
+    "ix_documents_report_key", documents.c.issuer, documents.c.period, documents.c.doc_type, documents.c.stem
+)
+
+document_texts = sa.Table(
+    "document_texts",
+    metadata,
+    sa.Column(
+        "document_id",
+        sa.Integer,
+        sa.ForeignKey("documents.id", name="fk_document_texts_document", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("blocks", sa.JSON, nullable=False),
+    sa.Column("headers_footers", sa.JSON),
+)
+
+figures = sa.Table(
+    "figures",
+    metadata,
+    sa.Column("figure_id", sa.String(40), primary_key=True),
+    sa.Column(
+        "document_id",
+        sa.Integer,
+        sa.ForeignKey("documents.id", name="fk_figures_document", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("quote", sa.Text, nullable=False),
+    sa.Column("char_start", sa.Integer, nullable=False),
+    sa.Column("char_end", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("value", ExactDecimal(), nullable=False),
+    sa.Column("denominator", ExactDecimal()),
+    sa.Column("unit", sa.Text, nullable=False, server_default=""),
+    sa.Column("per", sa.Text, nullable=False, server_default=""),
+    sa.Column("approx", sa.String(8), nullable=False),
+    sa.Column("upper", ExactDecimal()),
+    sa.Column("modality", sa.String(10), nullable=False),
+    sa.Column("indicator", sa.Text, nullable=False, server_default=""),
+    sa.Column("subject", sa.Text, nullable=False, server_default=""),
+    sa.Column("section", sa.Text, nullable=False, server_default=""),
+    sa.Column("rule", sa.Text, nullable=False, server_default=""),
+    sa.Column("confidence", sa.Float, nullable=False, server_default="1"),
+    sa.Column("part_of", sa.String(40)),
+    sa.Column("sentence", sa.Text, nullable=False, server_default=""),
+    sa.Column("sentence_start", sa.Integer),
+    sa.Column("sentence_end", sa.Integer),
+    sa.Column("page", sa.Integer),
+    sa.Column("table_cell", sa.JSON),
+    sa.Column("period", sa.Text, nullable=False, server_default=""),
+    sa.Column("period_role", sa.String(12), nullable=False, server_default=""),
+    sa.Column("indicator_code", sa.String(60), nullable=False, server_default="", index=True),
+    sa.Column("indicator_score", sa.Float, nullable=False, server_default="0"),
+    sa.Column("review_status", sa.String(12), nullable=False, server_default="unreviewed"),
+    sa.Column("reviewed_by", sa.Text, nullable=False, server_default=""),
+    sa.Column("reviewed_at", UtcDateTime()),
+    sa.Column("original", sa.JSON, nullable=False),
+    one_of("kind", KINDS, "ck_figures_kind"),
+    one_of("approx", APPROXES, "ck_figures_approx"),
+    one_of("modality", MODALITIES, "ck_figures_modality"),
+    one_of("review_status", REVIEW_STATUSES, "ck_figures_review_status"),
+)
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "figure_id",
+        sa.String(40),
+        sa.ForeignKey("figures.figure_id", name="fk_reviews_figure", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("user", sa.Text, nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("action", sa.String(10), nullable=False),
+    sa.Column("before", sa.JSON),
+    sa.Column("after", sa.JSON),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    one_of("action", REVIEW_ACTIONS, "ck_reviews_action"),
+)

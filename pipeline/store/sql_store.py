@@ -1,0 +1,432 @@
+"""The store on SQLAlchemy Core: one class serves SQLite (WAL) and PostgreSQL with the same SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from pipeline.document import Document
+from pipeline.figure import Figure
+from pipeline.store import migrate as migrations
+from pipeline.store.api import LoadResult, ReviewAction
+from pipeline.store.engine import make_engine
+from pipeline.store.records import (
+    DECIMAL_FIELDS,
+    EDITABLE_FIELDS,
+    as_decimal,
+    document_period,
+    figure_row,
+    jsonable,
+    report_stem,
+    text_similarity,
+)
+from pipeline.store.schema import (
+    KINDS,
+    REVIEW_ACTIONS,
+    document_texts,
+    documents,
+    figures,
+    reviews,
+    runs,
+)
+from pipeline.store.schema import metadata as schema_metadata
+
+ACTION_STATUS = {"accept": "accepted", "reject": "rejected", "correct": "corrected", "reset": "unreviewed"}
+REVIEWED_STATUSES = ("accepted", "corrected")
+SAME_REPORT_SIMILARITY = 0.5  # share of word trigrams two versions of one report have in common
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqlStore:
+    """Documents, their text, figures, reviews and runs in one SQL database (see `pipeline.store.api`)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """One transaction that takes the write lock up front (SQLite) and commits or rolls back whole."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with self.engine.connect().execution_options(write=False) as conn, conn.begin():
+            yield conn
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest migration."""
+        migrations.upgrade(self.engine)
+
+    def close(self) -> None:
+        """Release pooled connections (tests and short-lived commands)."""
+        self.engine.dispose()
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table: what "ingesting twice changes nothing" is checked against."""
+        with self._read() as conn:
+            return {
+                table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for table in schema_metadata.sorted_tables
+            }
+
+    # -- runs -------------------------------------------------------------------------------------
+
+    def start_run(self, kind: str) -> int:
+        with self._write() as conn:
+            return conn.execute(
+                runs.insert().values(kind=kind, started_at=now()).returning(runs.c.id)
+            ).scalar_one()
+
+    def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
+        with self._write() as conn:
+            conn.execute(
+                runs.update().where(runs.c.id == run_id).values(finished_at=now(), counts=dict(counts))
+            )
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, newest first, with its counts."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(runs).order_by(runs.c.id.desc())).mappings().all()
+        return [dict(r) for r in rows]
+
+    # -- loading ----------------------------------------------------------------------------------
+
+    def has_document(self, sha256: str) -> bool:
+        with self._read() as conn:
+            found = conn.execute(
+                sa.select(documents.c.id).where(
+                    documents.c.sha256 == sha256, documents.c.status != "rejected"
+                )
+            ).first()
+        return found is not None
+
+    def load(
+        self,
+        document: Document,
+        figures_: list[Figure],
+        *,
+        run_id: int | None = None,
+        indicators: list[tuple[str, float]] | None = None,
+    ) -> LoadResult:
+        """A document and all its figures in one transaction; same sha256 twice changes nothing;
+        a corrected re-submission (same issuer, period, doc type, file stem) supersedes the older one.
+        `indicators` is (code, score) per figure; when None the default catalogue maps them."""
+        if indicators is None:
+            from pipeline.normalise import map_figures
+
+            indicators = map_figures(document, figures_)
+        if len(indicators) != len(figures_):
+            raise ValueError(f"{len(figures_)} figures but {len(indicators)} indicator mappings")
+        meta = document.metadata
+        stem, period = report_stem(document.path), document_period(document)
+        with self._write() as conn:
+            existing = conn.execute(
+                sa.select(
+                    documents.c.id, documents.c.status, documents.c.path, documents.c.figure_count
+                ).where(documents.c.sha256 == document.sha256)
+            ).first()
+            if existing is not None and existing.status != "rejected":
+                return LoadResult("unchanged", existing.id, existing.path, existing.figure_count)
+            if existing is not None:  # a file once rejected now reads: replace the rejection record
+                conn.execute(documents.delete().where(documents.c.id == existing.id))
+            older = (
+                conn.execute(
+                    sa.select(documents.c.id).where(
+                        documents.c.status == "loaded",
+                        documents.c.issuer == meta.issuer,
+                        documents.c.period == period,
+                        documents.c.doc_type == meta.doc_type,
+                        documents.c.stem == stem,
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if older and not meta.issuer:
+                older = self._same_report(conn, older, document.text)
+            document_id = conn.execute(
+                documents.insert()
+                .values(
+                    sha256=document.sha256,
+                    path=document.path,
+                    stem=stem,
+                    format=document.format,
+                    status="loaded",
+                    issuer=meta.issuer,
+                    level=meta.level,
+                    period=period,
+                    doc_type=meta.doc_type,
+                    metadata=meta.to_record(),
+                    flags=list(document.flags),
+                    encoding=document.encoding,
+                    page_count=document.page_count,
+                    supersedes=older[-1] if older else None,
+                    run_id=run_id,
+                    loaded_at=now(),
+                )
+                .returning(documents.c.id)
+            ).scalar_one()
+            conn.execute(
+                document_texts.insert().values(
+                    document_id=document_id,
+                    text=document.text,
+                    blocks=[b.to_record() for b in document.blocks],
+                    headers_footers=list(document.headers_footers),
+                )
+            )
+            rows = self._figure_rows(document, document_id, figures_, indicators)
+            if rows:
+                conn.execute(figures.insert(), rows)
+            conn.execute(
+                documents.update().where(documents.c.id == document_id).values(figure_count=len(rows))
+            )
+            if older:
+                conn.execute(
+                    documents.update()
+                    .where(documents.c.id.in_(older))
+                    .values(status="superseded", superseded_by=document_id)
+                )
+        status = "superseded" if older else "loaded"
+        return LoadResult(
+            status, document_id, document.path, len(rows), superseded_id=older[-1] if older else None
+        )
+
+    @staticmethod
+    def _same_report(conn: sa.Connection, candidates: list[int], text: str) -> list[int]:
+        """With no issuer to go by, two files of the same name are one report only if their words agree
+        (two communes both sending "Báo cáo năm 2020.docx" must not replace each other)."""
+        rows = conn.execute(
+            sa.select(document_texts.c.document_id, document_texts.c.text).where(
+                document_texts.c.document_id.in_(candidates)
+            )
+        ).all()
+        return sorted(r.document_id for r in rows if text_similarity(r.text, text) >= SAME_REPORT_SIMILARITY)
+
+    @staticmethod
+    def _figure_rows(
+        document: Document, document_id: int, figures_: list[Figure], indicators: list[tuple[str, float]]
+    ) -> list[dict[str, Any]]:
+        """Rows for the figures; one span emitted twice yields one row (the id is the span)."""
+        ids = [f.figure_id(document.sha256) for f in figures_]
+        seen: set[str] = set()
+        rows = []
+        for seq, figure in enumerate(figures_):
+            if ids[seq] in seen:
+                continue
+            seen.add(ids[seq])
+            rows.append(figure_row(document, document_id, figure, seq, ids, indicators[seq]))
+        return rows
+
+    def reject(
+        self, path: str, sha256: str, code: str, message: str, *, run_id: int | None = None
+    ) -> LoadResult:
+        """Record a file that could not be read, with its stable error code (once per file content)."""
+        with self._write() as conn:
+            existing = conn.execute(
+                sa.select(documents.c.id, documents.c.status, documents.c.figure_count).where(
+                    documents.c.sha256 == sha256
+                )
+            ).first()
+            if existing is not None and existing.status != "rejected":
+                return LoadResult("unchanged", existing.id, path, existing.figure_count)
+            values = {"path": path, "error_code": code, "error": message, "run_id": run_id}
+            if existing is not None:
+                conn.execute(documents.update().where(documents.c.id == existing.id).values(**values))
+                document_id = existing.id
+            else:
+                document_id = conn.execute(
+                    documents.insert()
+                    .values(
+                        sha256=sha256, stem=report_stem(path), status="rejected", loaded_at=now(), **values
+                    )
+                    .returning(documents.c.id)
+                ).scalar_one()
+        return LoadResult("rejected", document_id, path, code=code, message=message)
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def documents(self, *, include_superseded: bool = True) -> list[dict[str, Any]]:
+        """One dict per document with its figure counts by review state, oldest first."""
+        query = sa.select(documents).order_by(documents.c.id)
+        if not include_superseded:
+            query = query.where(documents.c.status != "superseded")
+        counts_query = sa.select(figures.c.document_id, figures.c.review_status, sa.func.count()).group_by(
+            figures.c.document_id, figures.c.review_status
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).mappings().all()
+            counts: dict[int, dict[str, int]] = {}
+            for document_id, status, n in conn.execute(counts_query):
+                counts.setdefault(document_id, {})[status] = n
+        result = []
+        for row in rows:
+            record = dict(row)
+            by_status = {s: 0 for s in ("unreviewed", "accepted", "rejected", "corrected")}
+            by_status.update(counts.get(row["id"], {}))
+            record["figures"] = sum(by_status.values())
+            record["review_counts"] = by_status
+            record["metadata"] = record["metadata"] or {}
+            result.append(record)
+        return result
+
+    def document(self, document_id: int) -> dict[str, Any]:
+        """A document with its text, blocks and metadata (for the review page); KeyError when unknown."""
+        query = (
+            sa.select(
+                documents, document_texts.c.text, document_texts.c.blocks, document_texts.c.headers_footers
+            )
+            .select_from(documents.outerjoin(document_texts, document_texts.c.document_id == documents.c.id))
+            .where(documents.c.id == document_id)
+        )
+        with self._read() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise KeyError(f"no document with id {document_id}")
+        record = dict(row)
+        record["text"] = record["text"] or ""
+        record["blocks"] = record["blocks"] or []
+        record["headers_footers"] = record["headers_footers"] or []
+        record["metadata"] = record["metadata"] or {}
+        return record
+
+    def _figure_query(self) -> sa.Select[Any]:
+        return sa.select(
+            figures,
+            documents.c.path.label("doc"),
+            documents.c.issuer,
+            documents.c.level,
+            documents.c.doc_type,
+            documents.c.status.label("document_status"),
+        ).select_from(figures.join(documents, documents.c.id == figures.c.document_id))
+
+    def figures(
+        self,
+        *,
+        document_id: int | None = None,
+        reviewed_only: bool = False,
+        include_superseded: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Figures as dicts (FIGURES.md fields, provenance, review state, indicator code), in order."""
+        query = self._figure_query().order_by(figures.c.document_id, figures.c.seq)
+        if document_id is not None:
+            query = query.where(figures.c.document_id == document_id)
+        if not include_superseded:
+            query = query.where(documents.c.status == "loaded")
+        if reviewed_only:
+            query = query.where(figures.c.review_status.in_(REVIEWED_STATUSES))
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def figure(self, figure_id: str) -> dict[str, Any]:
+        """One figure by id; KeyError when unknown."""
+        with self._read() as conn:
+            row = (
+                conn.execute(self._figure_query().where(figures.c.figure_id == figure_id)).mappings().first()
+            )
+        if row is None:
+            raise KeyError(f"no figure with id {figure_id}")
+        return dict(row)
+
+    # -- review -----------------------------------------------------------------------------------
+
+    def review(
+        self,
+        figure_id: str,
+        action: ReviewAction,
+        *,
+        user: str,
+        changes: dict[str, Any] | None = None,
+        comment: str = "",
+    ) -> dict[str, Any]:
+        """Apply one decision, keep the original values, append to the audit log; returns the figure."""
+        if action not in REVIEW_ACTIONS:
+            raise ValueError(f"unknown review action {action!r}; use one of {', '.join(REVIEW_ACTIONS)}")
+        if not user.strip():
+            raise ValueError("a review needs the reviewer's name")
+        changes = dict(changes or {})
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"these fields cannot be corrected: {', '.join(sorted(unknown))}")
+        if action != "correct" and changes:
+            raise ValueError("only a 'correct' review carries changes")
+        if action == "correct" and not changes:
+            raise ValueError("a 'correct' review needs the corrected values")
+        for name in DECIMAL_FIELDS:
+            if name in changes:
+                changes[name] = as_decimal(changes[name])
+        if changes.get("kind") is not None and changes["kind"] not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        with self._write() as conn:
+            row = conn.execute(sa.select(figures).where(figures.c.figure_id == figure_id)).mappings().first()
+            if row is None:
+                raise KeyError(f"no figure with id {figure_id}")
+            before = {name: row[name] for name in (*EDITABLE_FIELDS, "review_status")}
+            update: dict[str, Any] = {
+                "review_status": ACTION_STATUS[action],
+                "reviewed_by": user,
+                "reviewed_at": now(),
+            }
+            if action == "correct":
+                update.update(changes)
+            elif action == "reset":
+                update.update(self._original_values(row["original"]))
+                update["reviewed_by"], update["reviewed_at"] = "", None
+            conn.execute(figures.update().where(figures.c.figure_id == figure_id).values(**update))
+            after = {**before, **{k: v for k, v in update.items() if k in before}}
+            conn.execute(
+                reviews.insert().values(
+                    figure_id=figure_id,
+                    user=user,
+                    at=now(),
+                    action=action,
+                    before=jsonable(before),
+                    after=jsonable(after),
+                    comment=comment,
+                )
+            )
+        return self.figure(figure_id)
+
+    @staticmethod
+    def _original_values(original: dict[str, Any]) -> dict[str, Any]:
+        """The extractor's values of the editable fields, to undo every correction."""
+        values = {name: original.get(name) for name in EDITABLE_FIELDS if name in original}
+        for name in DECIMAL_FIELDS:
+            if name in values:
+                values[name] = as_decimal(values[name])
+        for name in ("unit", "per", "indicator", "subject"):
+            if name in values and values[name] is None:
+                values[name] = ""
+        values.pop("indicator_code", None)  # the catalogue's mapping is not the extractor's; keep it
+        return values
+
+    def set_indicators(self, mapping: dict[str, tuple[str, float]]) -> int:
+        """Re-map figures to indicator codes (after the catalogue was edited); returns how many changed."""
+        changed = 0
+        with self._write() as conn:
+            for figure_id, (code, score) in mapping.items():
+                result = conn.execute(
+                    figures.update()
+                    .where(figures.c.figure_id == figure_id, figures.c.indicator_code != code)
+                    .values(indicator_code=code, indicator_score=float(score))
+                )
+                changed += result.rowcount or 0
+        return changed
+
+    def reviews(self, *, figure_id: str | None = None) -> list[dict[str, Any]]:
+        """The audit log, oldest first: who, when, action, before, after, comment."""
+        query = sa.select(reviews).order_by(reviews.c.id)
+        if figure_id is not None:
+            query = query.where(reviews.c.figure_id == figure_id)
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]

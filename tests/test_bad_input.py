@@ -1,0 +1,136 @@
+"""The bad-input table: every broken or hostile file ends with its own stable outcome."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from badinput.make_corpus import CASES, REPORT, VIETNAMESE_NAME, write_corpus
+
+from pipeline.document import canonical_text
+from pipeline.errors import REASONS, DocumentRejected
+from pipeline.sandbox import read_in_child
+
+LOADED = "loaded"
+SAMPLE_SUFFIXES = (".txt", ".docx", ".pdf")
+
+# file in tests/badinput/make_corpus.py -> the outcome it must have, and why
+TABLE: list[tuple[str, str, str]] = [
+    ("empty.docx", "E001_EMPTY", "zero bytes"),
+    ("legacy_word97.docx", "E003_LEGACY_DOC", "a Word 97 .doc (OLE2 with WordDocument) renamed .docx"),
+    ("random_bytes.docx", "E002_UNKNOWN_FORMAT", "random bytes renamed .docx"),
+    ("not_ooxml_zip.docx", "E002_UNKNOWN_FORMAT", "a zip of photos renamed .docx"),
+    ("no_content_types.docx", "E005_CORRUPT", "a Word package without [Content_Types].xml"),
+    ("password_protected.docx", "E004_ENCRYPTED", "Office password: OLE2 with EncryptedPackage"),
+    ("zip_bomb_honest.docx", "E006_TOO_LARGE", "document.xml declares and holds 1 GB"),
+    ("zip_bomb_lying.docx", "E006_TOO_LARGE", "document.xml declares 0 bytes, holds 1 GB"),
+    ("doctype_entity_expansion.docx", "E007_UNSAFE_XML", "billion laughs in document.xml"),
+    ("doctype_external_entity.docx", "E007_UNSAFE_XML", "SYSTEM file:///etc/passwd entity in styles.xml"),
+    ("paragraph_20mb.docx", "E006_TOO_LARGE", "one 20 MB paragraph"),
+    ("paragraph_20mb.txt", "E006_TOO_LARGE", "one 20 MB line"),
+    ("nested_300_deep.docx", "E013_TOO_DEEP", "300 nested customXml elements"),
+    ("parts_3000.docx", "E006_TOO_LARGE", "a Word package with 3000 extra parts"),
+    ("pages_2500.pdf", "E006_TOO_LARGE", "2500 blank pages"),
+    ("truncated.pdf", "E005_CORRUPT", "a PDF cut at 60%"),
+    ("broken_xref.pdf", LOADED, "every xref offset wrong: recovered by scanning the objects"),
+    ("bad_mediabox.pdf", "E005_CORRUPT", "a page box of three numbers (found by the fuzzer: IndexError)"),
+    ("encrypted.pdf", "E004_ENCRYPTED", "RC4 encryption with a user password"),
+    ("image_only.pdf", "E009_NEEDS_OCR", "a scanned page, no text layer"),
+    ("cid_font.pdf", "E010_UNMAPPABLE_TEXT", "Identity-H font without ToUnicode: only (cid:N)"),
+    ("tcvn3_vntime.docx", LOADED, "TCVN3 text in .VnTime, converted to Unicode"),
+    ("utf16.txt", LOADED, "UTF-16 with BOM"),
+    ("cp1258.txt", LOADED, "Windows-1258 with combining tone marks"),
+    (VIETNAMESE_NAME, LOADED, "diacritics and spaces in the file name"),
+    ("no_figures.txt", LOADED, "a valid report without a single figure"),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_corpus(tmp_path_factory.mktemp("badinput"))
+
+
+def test_the_table_covers_the_whole_corpus() -> None:
+    assert [name for name, _, _ in TABLE] == list(CASES)
+    assert all(code == LOADED or code in REASONS for _, code, _ in TABLE)
+
+
+@pytest.mark.parametrize(("name", "expected", "why"), TABLE, ids=[row[0] for row in TABLE])
+def test_bad_input_has_its_outcome(corpus: dict[str, Path], name: str, expected: str, why: str) -> None:
+    try:
+        document = read_in_child(corpus[name])
+    except DocumentRejected as rejected:
+        assert (rejected.code, rejected.path) == (expected, name), rejected.message("en")
+        for lang in ("vi", "en"):
+            assert name in rejected.message(lang) and rejected.code in rejected.message(lang)
+        return
+    assert expected == LOADED, f"{name} ({why}) was loaded, expected {expected}"
+    assert document.path == name and document.text.strip()
+
+
+@pytest.mark.parametrize("name", ["utf16.txt", "cp1258.txt", VIETNAMESE_NAME])
+def test_re_encoded_reports_read_as_the_same_text(corpus: dict[str, Path], name: str) -> None:
+    assert read_in_child(corpus[name]).text == canonical_text(REPORT)
+
+
+def test_a_report_without_figures_is_not_flagged(corpus: dict[str, Path]) -> None:
+    document = read_in_child(corpus["no_figures.txt"])
+    assert document.flags == []
+    assert "Nhân dân" in document.text
+
+
+def test_tcvn3_text_comes_out_as_unicode(corpus: dict[str, Path]) -> None:
+    document = read_in_child(corpus["tcvn3_vntime.docx"])
+    assert "vận động quỹ" in document.text and "361.432.000 đồng" in document.text
+    assert document.encoding == "tcvn3"
+
+
+# Runs `tonghop ingest` in this interpreter and reports the parent's own peak memory afterwards.
+INGEST_WRAPPER = """
+import resource, sys, time
+from pipeline.cli import app
+started = time.perf_counter()
+try:
+    app(sys.argv[1:], prog_name="tonghop")
+finally:
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"ingest-measure: peak_rss_mb={peak_mb:.0f} seconds={time.perf_counter() - started:.1f}",
+          file=sys.stderr)
+"""
+
+
+@pytest.mark.slow
+def test_ingest_rejects_the_corpus_and_loads_the_samples(
+    corpus: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.store import open_store
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    # the seeds in every format present (the .docx/.pdf are built by `make samples`)
+    sample_names = sorted(p.name for p in samples.glob("[0-9][0-9][0-9]_*") if p.suffix in SAMPLE_SUFFIXES)
+    url = f"sqlite:///{tmp_path / 'tonghop.db'}"
+    folder = next(iter(corpus.values())).parent
+    files = [str(folder), *(str(samples / name) for name in sample_names)]
+    run = subprocess.run(
+        [sys.executable, "-c", INGEST_WRAPPER, "ingest", *files, "--store", url],
+        capture_output=True, text=True, timeout=900, env={**os.environ, "COLUMNS": "200"},
+    )
+    console = run.stdout + run.stderr
+    measured = re.search(r"peak_rss_mb=(\d+) seconds=([\d.]+)", run.stderr)
+    assert measured, console
+    with capsys.disabled():
+        print(f"\ningest over {len(corpus)} bad-input files + {len(sample_names)} samples: "
+              f"exit {run.returncode}, {measured.group(2)} s, parent peak RSS {measured.group(1)} MB")
+    assert run.returncode == 2, console
+    assert "Traceback" not in console, console
+    assert int(measured.group(1)) < 500
+
+    outcome = {d["path"]: d["error_code"] or d["status"] for d in open_store(url).documents()}
+    # a seed's .txt, .docx and .pdf are one report: the last loaded supersedes the others
+    outcome |= {path: LOADED for path, status in outcome.items() if status == "superseded"}
+    assert {name: outcome.get(name) for name in sample_names} == dict.fromkeys(sample_names, LOADED)
+    assert {name: outcome.get(name) for name, _, _ in TABLE} == {name: code for name, code, _ in TABLE}

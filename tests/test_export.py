@@ -1,0 +1,114 @@
+"""Exports open in Excel: BOM CSVs with plain decimals, a workbook with real numbers and its sheets."""
+
+from __future__ import annotations
+
+import csv
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.consolidate import consolidate
+from pipeline.export import export_all
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+CU_JUT = "Ủy ban MTTQ Việt Nam huyện Cư Jút"
+FUND = "QUY_VNN_VAN_DONG"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the UTF-8 BOM to show Vietnamese"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def sheet_rows(path: Path, title: str) -> list[tuple]:
+    return list(openpyxl.load_workbook(path)[title].iter_rows(values_only=True))
+
+
+def fund_cell(path: Path, period: str = "năm 2020") -> openpyxl.cell.Cell:
+    sheet = openpyxl.load_workbook(path)[period]
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == FUND and row[2].value == "Thực hiện":
+            return row[headers.index(CU_JUT)]
+    raise AssertionError(f"no {FUND} line in sheet {period}")
+
+
+def test_csvs_are_bom_utf8_with_plain_decimal_numbers(sqlite_store, seed, tmp_path):
+    sqlite_store.load(*seed("000"))
+    sqlite_store.load(*seed("004"))
+    files = export_all(sqlite_store, tmp_path)
+    figures = read_csv(files["figures.csv"])
+    assert len(figures) == len(sqlite_store.figures())
+    assert all(PLAIN_NUMBER.match(row["value"]) for row in figures)
+    assert {"8.2", "145140000000", "458358000"} <= {row["value"] for row in figures}
+    relief = next(row for row in figures if row["value"] == "458358000")
+    assert relief["doc"] == "000_064a08cc418c8552.txt" and relief["section"].startswith("Phần thứ nhất > 3.")
+    assert "tổng giá trị quy ra tiền là 458.358.000đ" in relief["sentence"]
+    lines = read_csv(files["consolidated.csv"])
+    assert all(PLAIN_NUMBER.match(row["value"]) for row in lines)
+    assert {row["row_type"] for row in lines} == {"unit", "total"}
+    assert any(row["indicator_code"] == FUND and row["reporting_unit"] == CU_JUT for row in lines)
+
+
+def test_workbook_has_a_sheet_per_period_with_real_formatted_numbers(sqlite_store, seed, tmp_path):
+    sqlite_store.load(*seed("000"))
+    path = export_all(sqlite_store, tmp_path)["consolidated.xlsx"]
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert {"năm 2020", "Nguồn", "Mâu thuẫn", "Chi tiết theo địa bàn", "Chưa báo cáo"} <= set(sheets)
+    cell = fund_cell(path)
+    line = consolidate(sqlite_store).consolidated
+    expected = line[(line["indicator_code"] == FUND) & (line["modality"] == "actual")]["value"].iloc[0]
+    assert cell.data_type == "n" and cell.number_format == "#,##0" and Decimal(cell.value) == expected
+    fund_figures = [f for f in sqlite_store.figures() if f["indicator_code"] == FUND]
+    assert {Decimal("361432000"), Decimal("252307000")} <= {f["value"] for f in fund_figures}
+    sources = sheet_rows(path, "Nguồn")
+    assert sources[1][1] == "000_064a08cc418c8552.txt"
+    breakdown = [r for r in sheet_rows(path, "Chi tiết theo địa bàn")[1:] if r[4] == 458358000]
+    assert len(breakdown) == 5 and sum(r[6] for r in breakdown) == 458358000
+
+
+def test_unreviewed_numbers_are_marked_once_review_has_started(sqlite_store, seed, tmp_path):
+    sqlite_store.load(*seed("000"))
+    before = fund_cell(export_all(sqlite_store, tmp_path / "a")["consolidated.xlsx"])
+    assert before.fill.fgColor.rgb in (None, "00000000") and before.comment is None
+    figure = next(f for f in sqlite_store.figures() if f["value"] == Decimal("361432000"))
+    sqlite_store.review(figure["figure_id"], "accept", user="Lan")
+    after = fund_cell(export_all(sqlite_store, tmp_path / "b")["consolidated.xlsx"])
+    assert after.fill.fgColor.rgb.endswith("FFF2CC") and "Chưa duyệt" in after.comment.text
+    reviewed = fund_cell(export_all(sqlite_store, tmp_path / "c", reviewed_only=True)["consolidated.xlsx"])
+    assert reviewed.value == 361432000
+
+
+def test_conflicts_reach_the_conflicts_sheet(sqlite_store, seed, tmp_path):
+    import dataclasses
+
+    document, figures = seed("000")
+    part = next(i for i, f in enumerate(figures) if f.value == Decimal("40060000"))
+    figures[part] = dataclasses.replace(figures[part], value=Decimal("40061000"))
+    sqlite_store.load(document, figures)
+    rows = sheet_rows(export_all(sqlite_store, tmp_path)["consolidated.xlsx"], "Mâu thuẫn")
+    assert any(r[6] == "Tổng khác cộng các phần" and "458358000" in r[7] for r in rows[1:])
+
+
+def test_make_run_path_ingest_then_export_from_the_cli(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tonghop.db'}"
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["ingest", *map(str, sorted(SAMPLES.glob("*.txt"))), "--store", url])
+    assert ingested.exit_code == 0, ingested.output
+    exported = runner.invoke(app, ["export", "--out", str(tmp_path / "out"), "--store", url])
+    assert exported.exit_code == 0, exported.output
+    book = pd.read_excel(tmp_path / "out" / "consolidated.xlsx", sheet_name=None)
+    fund_rows = pd.concat([s[s["Mã chỉ tiêu"] == FUND] for s in book.values() if "Mã chỉ tiêu" in s])
+    numbers = {v for v in fund_rows.iloc[:, 4:].to_numpy().ravel() if isinstance(v, (int, float)) and v == v}
+    assert numbers, "the Quỹ “Vì người nghèo” line of seed 000 is in the workbook"
+    figures = read_csv(tmp_path / "out" / "figures.csv")
+    fund = {row["value"] for row in figures if row["indicator_code"] == FUND}
+    assert {"361432000", "252307000"} <= fund

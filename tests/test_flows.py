@@ -1,0 +1,157 @@
+"""The real `ingest-inbox` flow on a temporary Prefect server, over good, duplicate and bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.inbox import Inbox, claimed_files, waiting_files
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = sorted((REPO / "samples").glob("*.txt"))
+
+pytestmark = pytest.mark.prefect
+
+
+def fill_inbox(root: Path) -> dict[str, str]:
+    """Five good seeds, a duplicate of one under another name, and three bad files; name → expected place."""
+    expected = {}
+    for seed in SEEDS:
+        shutil.copy(seed, root / seed.name)
+        expected[seed.name] = "done"
+    shutil.copy(SEEDS[0], root / "bản sao gửi lại.txt")  # same content, another name: a duplicate
+    expected["bản sao gửi lại.txt"] = "done"
+    (root / "rỗng.txt").write_bytes(b"")
+    expected["rỗng.txt"] = "quarantine"
+    (root / "cũ.doc").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 1024)
+    expected["cũ.doc"] = "quarantine"
+    (root / "hỏng.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    expected["hỏng.docx"] = "quarantine"
+    return expected
+
+
+def where_is(inbox: Inbox) -> dict[str, list[str]]:
+    """Every file name → the places it sits in (must be exactly one each)."""
+    places: dict[str, list[str]] = {}
+    for path in waiting_files(inbox):
+        places.setdefault(path.name, []).append("inbox")
+    for path in claimed_files(inbox):
+        places.setdefault(path.name, []).append("processing")
+    for folder in ("done", "quarantine"):
+        for path in (inbox.root / folder).iterdir():
+            if not path.name.endswith(".reason.txt"):
+                places.setdefault(path.name, []).append(folder)
+    return places
+
+
+def artifacts_of(flow_run_id: object) -> dict[str, object]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return {a.key: a for a in found}
+
+
+def test_every_file_ends_in_done_or_quarantine_and_each_good_document_is_stored_once(
+    prefect_env: dict[str, str], tmp_path: Path
+) -> None:
+    from flows.ingest import ingest_inbox
+    from pipeline.store import open_store
+
+    inbox = Inbox(tmp_path / "inbox").ensure()
+    expected = fill_inbox(inbox.root)
+    url = f"sqlite:///{tmp_path / 'tonghop.db'}"
+
+    out = tmp_path / "exports"
+    state = ingest_inbox(
+        str(inbox.root), store=url, settle_seconds=0.2, export_to=str(out), return_state=True
+    )
+    tally = state.result()["counts"]
+
+    assert where_is(inbox) == {name: [place] for name, place in expected.items()}
+    assert tally == {"loaded": 5, "unchanged": 1, "rejected": 3}
+    for bad in ("rỗng.txt", "cũ.doc", "hỏng.docx"):
+        reason = (inbox.quarantine / f"{bad}.reason.txt").read_text(encoding="utf-8")
+        assert reason.startswith("E0") and "\n" in reason
+    assert (inbox.quarantine / "rỗng.txt.reason.txt").read_text(encoding="utf-8").startswith("E001_EMPTY")
+    assert (inbox.quarantine / "cũ.doc.reason.txt").read_text(encoding="utf-8").startswith("E003_LEGACY_DOC")
+
+    store = open_store(url)
+    loaded = [d for d in store.documents() if d["status"] == "loaded"]
+    assert sorted(d["path"] for d in loaded) == sorted(seed.name for seed in SEEDS)
+    assert len({d["sha256"] for d in loaded}) == len(loaded) == 5
+    rejected = {d["path"]: d["error_code"] for d in store.documents() if d["status"] == "rejected"}
+    assert rejected.pop("rỗng.txt") == "E001_EMPTY" and rejected.pop("cũ.doc") == "E003_LEGACY_DOC"
+    assert rejected.pop("hỏng.docx") in ("E002_UNKNOWN_FORMAT", "E005_CORRUPT") and not rejected
+    figures_before = len(store.figures())
+    assert figures_before > 0
+
+    artifacts = artifacts_of(state.state_details.flow_run_id)
+    assert set(artifacts) >= {"inbox-outcomes", "inbox-summary"}
+    rows = json.loads(artifacts["inbox-outcomes"].data)
+    assert {row["tệp / file"] for row in rows} == set(expected)
+    assert {row["nằm ở / filed as"].split("/")[0] for row in rows} == {"done", "quarantine"}
+    summary = artifacts["inbox-summary"].data
+    assert "Conflicts" in summary and "Units not reported" in summary and "(rejected): 3" in summary
+    assert "(chưa tính" not in summary and "consolidated.xlsx" in summary
+    assert {p.name for p in out.iterdir()} >= {"figures.csv", "consolidated.csv", "consolidated.xlsx"}
+
+    # The same report sent again under a third name: read from the sha256-keyed cache, stored once.
+    shutil.copy(SEEDS[1], inbox.root / "gửi lần ba.txt")
+    again = ingest_inbox(str(inbox.root), store=url, settle_seconds=0.2, return_state=True)
+    assert again.result()["counts"] == {"unchanged": 1}
+    assert len(store.figures()) == figures_before
+    assert len([d for d in store.documents() if d["status"] == "loaded"]) == 5
+    assert "cached" in read_task_states(again.state_details.flow_run_id)
+    store.close()
+
+
+def read_task_states(flow_run_id: object) -> list[str]:
+    """State names of the `read` tasks under a flow run and its sub-flow runs."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterParentFlowRunId,
+        TaskRunFilter,
+        TaskRunFilterName,
+    )
+
+    with get_client(sync_client=True) as client:
+        children = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id]))
+        )
+        runs = client.read_task_runs(
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="read")),
+            flow_run_filter=FlowRunFilter(id={"any_": [flow_run_id, *[c.id for c in children]]}),
+        )
+    return [r.state.name.lower() for r in runs if r.state is not None]
+
+
+def test_an_empty_inbox_is_a_quiet_run(prefect_env: dict[str, str], tmp_path: Path) -> None:
+    from flows.ingest import ingest_inbox
+
+    report = ingest_inbox(str(tmp_path / "new inbox"), store=f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert report == {"counts": {}, "stage_seconds": {}}
+    assert (tmp_path / "new inbox" / "processing").is_dir()
+
+
+def test_only_transient_faults_are_retried(prefect_env: dict[str, str]) -> None:
+    import sqlalchemy
+    from prefect.states import Failed
+
+    from flows.ingest import _transient_only
+    from pipeline.errors import DocumentRejected
+
+    engine = sqlalchemy.create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with pytest.raises(sqlalchemy.exc.OperationalError) as unavailable:
+        engine.connect()
+    assert _transient_only(None, None, Failed(data=unavailable.value)) is True
+    assert _transient_only(None, None, Failed(data=OSError(5, "Input/output error"))) is True
+    assert _transient_only(None, None, Failed(data=DocumentRejected("E005_CORRUPT", "x.docx"))) is False
+    assert _transient_only(None, None, Failed(data=KeyError("a bug"))) is False

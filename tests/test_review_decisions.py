@@ -1,0 +1,179 @@
+"""Decisions through the review page's routes: the store changes, the original stays, the log grows."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, ingest_into
+from fastapi.testclient import TestClient
+
+from pipeline.review import create_app
+from pipeline.review.auth import local_user
+from pipeline.review.csrf import COOKIE, HEADER
+from pipeline.review.numbers import NumberError, format_number, parse_number
+from pipeline.store import open_store
+
+
+@pytest.fixture
+def review(tmp_path: Path, store_url: str) -> tuple[TestClient, object, int]:
+    """A client with a CSRF token, the store behind it (SQLite, then PostgreSQL) and a seed document's id."""
+    seed = next(SAMPLES.glob("000_*.txt"))
+    shutil.copy(seed, tmp_path / seed.name)
+    url = store_url
+    (result,) = ingest_into(url, [tmp_path / seed.name])
+    client = TestClient(create_app(url), base_url="http://127.0.0.1", headers={"accept": "application/json"})
+    client.get("/")
+    client.headers[HEADER] = client.cookies[COOKIE]
+    store = open_store(url)
+    yield client, store, result.document_id
+    store.close()
+
+
+def decide(client: TestClient, document_id: int, figure_id: str, **form: str):
+    return client.post(f"/documents/{document_id}/figures/{figure_id}/decision", data=form)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1.500.000", "1500000"), ("149.364,5", "149364.5"), ("8,2", "8.2"), ("1500000", "1500000"),
+     ("1.5", "1.5"), (" 05 ", "5"), ("2.400.000", "2400000")],
+)
+def test_numbers_are_read_the_way_reports_write_them(typed, value):
+    assert parse_number(typed) == Decimal(value)
+    assert parse_number(format_number(Decimal(value))) == Decimal(value)
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "1,500,000", "1.50.0", "12đ"])
+def test_numbers_that_cannot_be_read_are_refused_with_a_hint(typed):
+    with pytest.raises(NumberError, match=r"1\.500\.000"):
+        parse_number(typed)
+
+
+def test_a_correction_edits_the_figure_keeps_the_original_and_is_logged(review):
+    client, store, document_id = review
+    figure = store.figures(document_id=document_id)[0]
+    response = decide(client, document_id, figure["figure_id"], action="correct", value="1.234.567,5",
+                      unit="hộ nghèo", comment="đối chiếu phụ lục")
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "corrected"
+    assert "1.234.567,5" in response.json()["card"]
+    assert "Đã sửa giá trị" in response.json()["card"] and "Đã sửa đơn vị tính" in response.json()["card"]
+    stored = store.figure(figure["figure_id"])
+    assert stored["value"] == Decimal("1234567.5") and stored["unit"] == "hộ nghèo"
+    assert Decimal(stored["original"]["value"]) == Decimal(figure["value"])
+    (entry,) = store.reviews(figure_id=figure["figure_id"])
+    assert entry["user"] == local_user() and entry["comment"] == "đối chiếu phụ lục"
+    assert Decimal(entry["before"]["value"]) == Decimal(figure["value"])
+    assert Decimal(entry["after"]["value"]) == Decimal("1234567.5")
+    assert entry["at"] is not None
+
+
+def test_wrong_input_is_explained_and_changes_nothing(review):
+    client, store, document_id = review
+    first, other = store.figures(document_id=document_id)[:2]
+    bad_number = decide(client, document_id, first["figure_id"], action="correct", value="mười hai")
+    assert bad_number.status_code == 422 and "1.500.000" in bad_number.json()["message"]
+    unchanged = decide(client, document_id, first["figure_id"], action="correct",
+                       value=format_number(first["value"]))
+    assert unchanged.status_code == 422 and "Không có gì thay đổi" in unchanged.json()["message"]
+    bad_kind = decide(client, document_id, first["figure_id"], action="correct", kind="tiền")
+    assert bad_kind.status_code == 422
+    no_denominator = decide(client, document_id, first["figure_id"], action="correct", kind="ratio",
+                            denominator="")
+    assert no_denominator.status_code == 422 and "mẫu số" in no_denominator.json()["message"]
+    upside_down = decide(
+        client, document_id, first["figure_id"], action="correct", value="10", approx="range", upper="5"
+    )
+    assert upside_down.status_code == 422 and "Cận trên" in upside_down.json()["message"]
+    bad_action = decide(client, document_id, first["figure_id"], action="delete")
+    assert bad_action.status_code == 422
+    elsewhere = decide(client, document_id + 1, other["figure_id"], action="accept")
+    assert elsewhere.status_code == 404
+    assert store.reviews() == []
+
+
+def test_undo_puts_back_exactly_what_was_there(review):
+    client, store, document_id = review
+    figure = store.figures(document_id=document_id)[0]
+    fid = figure["figure_id"]
+    accepted = decide(client, document_id, fid, action="accept").json()
+    corrected = decide(client, document_id, fid, action="correct", value="42").json()
+    undo = f"/documents/{document_id}/figures/{fid}/undo"
+    assert client.post(undo, data={"review_id": corrected["review_id"]}).json()["status"] == "accepted"
+    assert store.figure(fid)["value"] == figure["value"]
+    assert client.post(undo, data={"review_id": accepted["review_id"]}).json()["status"] == "unreviewed"
+    back = store.figure(fid)
+    assert back["review_status"] == "unreviewed" and back["value"] == figure["value"]
+    assert [e["action"] for e in store.reviews(figure_id=fid)][:2] == ["accept", "correct"]
+    assert len(store.reviews(figure_id=fid)) >= 4, "undos are decisions too, and are logged"
+
+
+def test_bulk_accept_takes_the_filtered_unreviewed_figures_only(review):
+    client, store, document_id = review
+    figures = store.figures(document_id=document_id)
+    money = [f for f in figures if f["kind"] == "money"]
+    assert len(money) >= 3, "seed 000 states many amounts of money"
+    decide(client, document_id, money[0]["figure_id"], action="reject")
+    page = client.get(f"/documents/{document_id}", params={"kind": "money"}, headers={"accept": "text/html"})
+    selection = [f["figure_id"] for f in money if f"value=\"{f['figure_id']}\"" in page.text]
+    assert len(selection) == len(money) - 1, "the form carries the filtered, still unreviewed figures"
+    response = client.post(
+        f"/documents/{document_id}/accept-selection",
+        data={"figure_id": [*selection, money[0]["figure_id"], figures[-1]["figure_id"] + "x"]},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert f"accepted={len(selection)}" in response.headers["location"]
+    states = {f["figure_id"]: f["review_status"] for f in store.figures(document_id=document_id)}
+    assert states[money[0]["figure_id"]] == "rejected", "bulk accept never overrides a decision"
+    assert all(states[fid] == "accepted" for fid in selection)
+    untouched = set(states) - set(selection) - {money[0]["figure_id"]}
+    assert all(states[fid] == "unreviewed" for fid in untouched)
+
+
+def test_lowest_confidence_first_when_asked(review):
+    client, store, document_id = review
+    html = client.get(f"/documents/{document_id}?sort=confidence", headers={"accept": "text/html"}).text
+    order = [f["figure_id"] for f in store.figures(document_id=document_id)]
+    shown = sorted(order, key=lambda fid: html.index(f'id="fig-{fid}"'))
+    confidences = {f["figure_id"]: f["confidence"] for f in store.figures(document_id=document_id)}
+    assert [confidences[f] for f in shown] == sorted(confidences.values())
+
+
+def test_pages_show_the_review_state(review):
+    client, store, document_id = review
+    figure = store.figures(document_id=document_id)[0]
+    decide(client, document_id, figure["figure_id"], action="reject", comment="không phải số liệu")
+    listing = client.get("/", headers={"accept": "text/html"}).text
+    assert "đã loại" in listing
+    audit = client.get(f"/documents/{document_id}/audit", headers={"accept": "text/html"}).text
+    assert "không phải số liệu" in audit and local_user() in audit
+    charts = client.get("/indicators", headers={"accept": "text/html"}).text
+    assert charts.count("<svg") >= 1
+    missing = client.get("/documents/99999", headers={"accept": "text/html"})
+    assert missing.status_code == 404 and "Không có văn bản" in missing.text
+
+
+def test_charts_show_the_consolidated_sums_and_follow_decisions(review):
+    from pipeline.consolidate import ADDITIVE_KINDS, consolidate
+    from pipeline.review.charts import indicator_charts
+
+    client, store, document_id = review
+    lines = consolidate(store).consolidated
+    lines = lines[(lines["modality"] == "actual") & lines["kind"].isin(ADDITIVE_KINDS)].to_dict("records")
+    assert lines, "seed 000 has consolidated actual amounts"
+    charts = indicator_charts(store)
+    charted = {(c["code"], c["unit"], *where): v for c in charts for where, v in c["sums"].items()}
+    for line in lines:
+        key = (line["indicator_code"], line["unit"], line["reporting_unit"], line["period"])
+        assert charted[key] == Decimal(str(line["value"]))
+    page = client.get("/indicators", headers={"accept": "text/html"}).text
+    assert all(format_number(line["value"]) in page for line in lines)
+    gone = lines[0]
+    for figure_id in gone["figure_ids"].split():
+        decide(client, document_id, figure_id, action="reject")
+    after = {(c["code"], c["unit"], *where) for c in indicator_charts(store) for where in c["sums"]}
+    assert (gone["indicator_code"], gone["unit"], gone["reporting_unit"], gone["period"]) not in after
