@@ -23,7 +23,23 @@ then
   exit 1
 fi
 
-"$PY" -m pip_audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off \
+# One quick question first: when pypi.org cannot be reached at all, 186 lookups would each wait
+# for their own timeout. Any HTTP answer, even 404, means the network is there.
+if ! "$PY" - <<'EOF'
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=15)
+except urllib.error.HTTPError:
+    pass
+except OSError as error:
+    print(f"audit: WARNING — pypi.org cannot be reached ({error}); the dependencies were NOT audited.")
+    sys.exit(1)
+EOF
+then
+  exit 0
+fi
+
+timeout 900 "$PY" -m pip_audit --timeout 20 --requirement requirements.lock --no-deps --disable-pip --progress-spinner off \
   --vulnerability-service pypi --format json --output "$report" >"$log" 2>&1
 status=$?
 

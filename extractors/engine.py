@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.context.vi import rules as context
+from extractors.context.vi.indicator import describe
 from extractors.count.vi.rules import noun_after
 from extractors.data import alternation, load_yaml
 from extractors.money.vi.rules import currency_after, money_shaped, sentence_speaks_of_money
@@ -17,7 +18,7 @@ from extractors.nonfigure.vi.rules import Blocked, blocked_spans
 from extractors.numeral.vi.rules import grammar, has_scale, parse_amount, parse_digits, parse_spelled
 from extractors.percent.vi.rules import percent_after
 from extractors.quantity.vi.rules import unit_after
-from extractors.rate.vi.rules import amount_after_slash, per_after, per_before
+from extractors.rate.vi.rules import amount_after_slash, per_after, per_before, per_each_after
 from extractors.ratio.vi.rules import could_be_date, plausible, slash_after
 from extractors.tables import table_figure
 from pipeline.document import Block, Document
@@ -52,7 +53,8 @@ class Scan:
 
     document: Document
     text: str
-    blocked: Blocked
+    blocked: Blocked  # never a figure
+    weak: Blocked  # not a figure unless a unit or counted noun follows (a bare "2020")
     sentence_starts: list[int]
     zones: context.Zones
     drafts: list[Draft] = field(default_factory=list)
@@ -76,7 +78,11 @@ def sentence_starts(text: str) -> list[int]:
 def scan(document: Document) -> Scan:
     """Every figure draft in the document, sorted by start, with what was learnt reading it."""
     text = document.text
-    s = Scan(document, text, blocked_spans(text), sentence_starts(text), context.programme_zones(text))
+    nonfigures = blocked_spans(text)
+    s = Scan(
+        document, text, nonfigures.hard, nonfigures.weak, sentence_starts(text),
+        context.programme_zones(text),
+    )
     for m in grammar().number_re.finditer(text):
         read_number(s, m)
     read_words(s)
@@ -89,6 +95,8 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
     text = s.text
     a_start, a_end = m.span("a")
     if s.blocked.hit(a_start, a_end) or is_footnote_marker(s.document, a_start, m.group("a")):
+        return
+    if s.weak.hit(a_start, a_end) and not counted_next(text, a_end):
         return
     a_text = m.group("a")
     value = parse_amount(a_text)
@@ -124,6 +132,8 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
             emit("rate", per[1], code, "rate.money_per_noun", 0.9, per=per[0])
         elif per_word := per_before(text, a_start):
             emit("rate", cend, code, "rate.each_noun_money", 0.85, per=per_word)
+        elif per_word := per_each_after(text, cend):
+            emit("rate", cend, code, "rate.money_each_noun", 0.85, per=per_word)
         else:
             emit("money", cend, code, "money.currency", 0.95)
         return
@@ -147,6 +157,14 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
     sent = text[slice(*s.sentence(a_start))]
     if (money_shaped(a_text) or has_scale(a_text)) and sentence_speaks_of_money(sent):
         emit("money", end, "VND", "money.bare_amount_in_money_sentence", 0.6)
+
+
+def counted_next(text: str, end: int) -> bool:
+    """Whether a percent sign, currency, physical unit or listed counted noun follows the number."""
+    return bool(
+        percent_after(text, end) is not None or currency_after(text, end) or unit_after(text, end)
+        or noun_after(text, end, allow_unknown=False)
+    )
 
 
 def same_block(document: Document, a: int, b: int) -> bool:
@@ -225,12 +243,20 @@ def word_guards() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 @lru_cache(maxsize=1)
 def lone_skipped() -> frozenset[str]:
+    """Spelled numbers never read alone ("năm" is "year" far more often than "five")."""
     return frozenset(load_yaml("numeral", "lexicon.yaml")["lone_words_skipped"])
 
 
 @lru_cache(maxsize=1)
 def one_not_a_count() -> frozenset[str]:
+    """Nouns before which a lone spelled "one" is an article ("một số", "một lần"), not a count."""
     return frozenset(load_yaml("numeral", "lexicon.yaml")["one_not_a_count_before"])
+
+
+@lru_cache(maxsize=1)
+def one_word() -> str:
+    """The spelled "one" ("một"), which often means "a"."""
+    return str(load_yaml("numeral", "lexicon.yaml")["one_word"])
 
 
 def read_words(s: Scan) -> None:
@@ -263,7 +289,7 @@ def read_words(s: Scan) -> None:
         noun = noun_after(text, m.end(), allow_unknown=False)
         if not noun or "\n" in text[m.end() : noun.start] or text[noun.start].isupper():
             continue
-        if words == ["một"] and (
+        if words == [one_word()] and (
             word_guards()[1].search(text, max(0, m.start() - 12), m.start())
             or noun.unit.split()[0] in one_not_a_count()
         ):
@@ -281,14 +307,17 @@ def finish(s: Scan) -> list[Figure]:
     zones = s.zones
     doc_name = Path(document.path).name
     figures: list[Figure] = []
-    for d in drafts:
+    for n, d in enumerate(drafts):
+        next_start = drafts[n + 1].start if n + 1 < len(drafts) else len(s_text)
         i = bisect.bisect_right(starts, d.start) - 1
         sent_start = starts[i]
         k = bisect.bisect_right(starts, max(d.start, d.end - 1))  # a wrapped quote may cross a line end
         sent_end = starts[k] if k < len(starts) else len(s_text)
         left = s_text[sent_start : d.start]
         semi = left.rfind(";")
-        scope = left[semi + 1 :] if semi >= 0 else left
+        # "Phấn đấu …; …; …": a sentence opening on a target cue makes every item of its list a target
+        opens_on_target = context.cues().target_re.match(left.lstrip(" \t-+•*"))
+        scope = left[semi + 1 :] if semi >= 0 and not opens_on_target else left
         clause_at = max((m.end() for m in CLAUSE_MARK.finditer(left)), default=0)
         approx = d.approx
         if approx == "exact" and (cue := context.approx_before(s_text, d.start)):
@@ -302,7 +331,9 @@ def finish(s: Scan) -> list[Figure]:
         if block is not None and block.cell is not None and block.cell.row_header:
             indicator, subject = block.cell.row_header, block.cell.col_header.split(" > ")[-1]
         else:
-            indicator = describe(s_text, d, figures, sent_start, clause_at)
+            indicator = describe(
+                s_text, d.kind, (d.start, d.end), d.noun_start, d.per, figures, sent_start, next_start,
+            )
             subject = context.subject_before(s_text, sent_start, d.start)
         figures.append(Figure(
             doc=doc_name, quote=s_text[d.start : d.end], char_start=d.start, char_end=d.end,
@@ -314,26 +345,10 @@ def finish(s: Scan) -> list[Figure]:
             table_cell=(block.cell.table, block.cell.row, block.cell.col) if block and block.cell else None,
         ))
     link_parts(s_text, figures, document.blocks)
+    for f in figures:
+        if f.part_of is not None and f.indicator in ("", f.subject):
+            f.indicator = figures[f.part_of].indicator  # "(xã Nam Dong 214.383.000đ; …)": what the total is
     return figures
-
-
-def describe(text: str, d: Draft, earlier: list[Figure], sent_start: int, clause_at: int) -> str:
-    """The indicator: what is counted or paid, from the noun phrase or the words around the figure."""
-    if d.noun_start is not None:
-        noun = " ".join(text[d.noun_start : d.end].split())
-        rest = "" if text.startswith("/", d.end) else context.indicator_after(text, d.end, head=False)
-        phrase = f"{noun} {rest}".strip().strip("“”\"")
-        if not rest:  # only the noun: the clause before may say more
-            return context.clause_before(text, sent_start, d.start, colon_only=True) or phrase
-        return phrase
-    own = context.indicator_before(text, sent_start + clause_at, d.start)
-    if d.kind == "percent" and not set(own.lower().split()) - context.cues().share_words:
-        # "18.988 hộ gia đình văn hóa, đạt 85%": the share of what the previous figure counts
-        same_sentence = (f for f in reversed(earlier) if f.sentence_start == sent_start and f.kind == "count")
-        prev = next(same_sentence, None)
-        if prev is not None:
-            return f"tỷ lệ {prev.indicator}"
-    return own or context.clause_before(text, sent_start, d.start) or context.indicator_after(text, d.end, 6)
 
 
 def _plain(value: Decimal | None) -> Decimal | None:

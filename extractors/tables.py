@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from extractors.context.vi.rules import cues
+from extractors.data import alternation, load_yaml
 from extractors.money.vi.rules import currency_after
 from extractors.numeral.vi.rules import grammar
+from extractors.percent.vi.rules import table_header_units
 from extractors.quantity.vi.rules import unit_after
 from pipeline.document import Document
 
@@ -28,7 +31,7 @@ def table_figure(document: Document, start: int, end: int, value: Decimal) -> tu
         return None  # only a cell that holds just the number
     unit = cell.unit or _header_unit(cell.col_header) or _header_unit(cell.row_header)
     unit_text = unit.strip()
-    if unit_text in ("%", "tỷ lệ %", "tỷ lệ (%)"):
+    if unit_text.lower() in table_header_units():
         return "percent", value, "%", "table.percent_cell", 0.85
     probe = " " + unit_text
     scale = Decimal(1)
@@ -50,5 +53,12 @@ def _header_unit(header: str) -> str:
     m = UNIT_IN_HEADER.search(header)
     if m:
         return m.group(1)
-    m = re.match(r"(?i)^\s*số\s+(.+)$", header)
+    m = count_header_re().match(header)
     return m.group(1) if m else ""
+
+
+@lru_cache(maxsize=1)
+def count_header_re() -> re.Pattern[str]:
+    """"Số hộ": a header naming the noun its cells count, prefixes from count/vi/lexicon.yaml."""
+    prefixes = alternation(load_yaml("count", "lexicon.yaml")["header_count_prefixes"])
+    return re.compile(rf"(?i)^\s*(?:{prefixes})\s+(.+)$")

@@ -8,6 +8,7 @@ file content, a choice of task runner (threads here, a Dask cluster beyond) and 
 from __future__ import annotations
 
 import os
+from collections import deque
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,15 +39,10 @@ def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
     return isinstance(fault, BaseException) and is_transient(fault)
 
 
-def _by_content(stage: str):
-    """A cache key from the file's sha256 (not its path): the same report under any name hits."""
-
-    def key(context: Any, parameters: dict[str, Any]) -> str:
-        item = parameters.get("claimed") or parameters.get("item")
-        claimed = item if isinstance(item, Claimed) else item.claimed
-        return f"tonghop-{stage}-{stages.code_fingerprint()}-{claimed.sha256}"
-
-    return key
+def _by_content(context: Any, parameters: dict[str, Any]) -> str:
+    """A cache key from the file's sha256 (not its path) and the reading code's fingerprint:
+    the same report under any name is read once; a fixed reader is never served stale results."""
+    return f"tonghop-read-{stages.code_fingerprint()}-{parameters['claimed'].sha256}"
 
 
 _retry_transient = {
@@ -60,7 +56,7 @@ _retry_transient = {
 # normalising take a few tens of milliseconds, less than writing and reading back a cached result.
 @task(
     name="read",
-    cache_key_fn=_by_content("read"),
+    cache_key_fn=_by_content,
     persist_result=True,
     cache_expiration=timedelta(days=7),
     **_retry_transient,
@@ -79,15 +75,17 @@ def normalise(item: stages.Extracted | stages.Rejected) -> stages.Extracted | st
     return stages.normalise_stage(item)
 
 
+# Loading and filing away share one task: both are cheap next to reading, both are safe to repeat
+# (the store answers "unchanged" for content it already holds), and every task costs Prefect time.
 @task(name="load", **_retry_transient)
 def load(
-    item: stages.Extracted | stages.Rejected, claimed: Claimed, store_url: str, run_id: int | None
+    item: stages.Extracted | stages.Rejected,
+    claimed: Claimed,
+    store_url: str,
+    run_id: int | None,
+    inbox_root: str,
 ) -> Outcome:
-    return stages.load_stage(item, claimed, store_url, run_id)
-
-
-@task(name="file-away", **_retry_transient)
-def file_away(outcome: Outcome, inbox_root: str) -> Outcome:
+    outcome = stages.load_stage(item, claimed, store_url, run_id)
     return stages.file_away_stage(outcome, Path(inbox_root))
 
 
@@ -124,24 +122,31 @@ def _failed(claimed: Claimed, futures: list[Any]) -> Outcome:
 
 @flow(name="process-documents")
 def process_documents(
-    claimed: list[Claimed], store_url: str, inbox_root: str, run_id: int | None, batch_size: int = 100
+    claimed: list[Claimed], store_url: str, inbox_root: str, run_id: int | None, in_flight: int = 64
 ) -> list[Outcome]:
-    """Per document: read → extract → normalise → load → file away, documents in parallel."""
+    """Per document: read → extract → normalise → load (and file away), documents in parallel.
+
+    At most `in_flight` documents are under way at once, so a batch of thousands keeps memory flat.
+    """
     outcomes: list[Outcome] = []
-    for start in range(0, len(claimed), batch_size):
-        chains = []
-        for item in claimed[start : start + batch_size]:
-            read_f = read.submit(item)
-            extract_f = extract.submit(read_f)
-            normalise_f = normalise.submit(extract_f)
-            load_f = load.submit(normalise_f, item, store_url, run_id)
-            chains.append(
-                (item, [read_f, extract_f, normalise_f, load_f, file_away.submit(load_f, inbox_root)])
-            )
-        wait([f for _, chain in chains for f in chain])
-        for item, chain in chains:
-            last = chain[-1]
-            outcomes.append(last.result() if last.state.is_completed() else _failed(item, chain))
+    under_way: deque[tuple[Claimed, list[Any]]] = deque()
+
+    def finish_oldest() -> None:
+        item, chain = under_way.popleft()
+        wait(chain)
+        last = chain[-1]
+        outcomes.append(last.result() if last.state.is_completed() else _failed(item, chain))
+
+    for item in claimed:
+        read_f = read.submit(item)
+        extract_f = extract.submit(read_f)
+        normalise_f = normalise.submit(extract_f)
+        load_f = load.submit(normalise_f, item, store_url, run_id, inbox_root)
+        under_way.append((item, [read_f, extract_f, normalise_f, load_f]))
+        if len(under_way) >= in_flight:
+            finish_oldest()
+    while under_way:
+        finish_oldest()
     return outcomes
 
 

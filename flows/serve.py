@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -49,16 +50,8 @@ def api_is_up(api_url: str) -> bool:
 def start_api_server(host: str, port: int, log: Path, timeout: float = 90) -> subprocess.Popen[bytes]:
     """Start `prefect server start` in the background and wait until its API answers."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    prefect = Path(sys.executable).with_name("prefect")
-    command = [
-        str(prefect) if prefect.exists() else "prefect",
-        "server",
-        "start",
-        "--host",
-        host,
-        "--port",
-        str(port),
-    ]
+    # `prefect server start`, with the scheduler fix of flows/prefect_server.py
+    command = [sys.executable, "-m", "flows.prefect_server", "--host", host, "--port", str(port)]
     with log.open("ab") as out:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
     api_url = f"http://{host}:{port}/api"
@@ -95,6 +88,10 @@ def connect_api(
     return api_url, server
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_inbox(
     inbox: Path,
     *,
@@ -110,6 +107,7 @@ def serve_inbox(
 ) -> None:
     """Serve `ingest-inbox` on its schedule and `consolidate` on demand, until interrupted."""
     _, server = connect_api(host, port, say)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` or a service manager: stop cleanly too
     try:
         from prefect import serve
         from prefect.deployments.runner import EntrypointType

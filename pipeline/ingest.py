@@ -27,15 +27,23 @@ except ImportError:  # pragma: no cover - depends on which helpers' work is merg
 
 READABLE_SUFFIXES = (".txt", ".docx", ".pdf", ".doc")  # .doc goes to the reader, which explains E003
 SKIPPED_PREFIXES = (".", "~$")  # hidden files and Word's lock files are not submissions
+# Inside a folder, the scripts and data files that sit beside reports (samples/ holds its builder)
+# are not submissions; a file named on the command line is always tried.
+SKIPPED_IN_FOLDERS = (".py", ".yaml", ".yml", ".md", ".json", ".jsonl", ".toml")
 
 Progress = Callable[[Path, LoadResult], None]
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """Every file under the given files and folders, sorted, each once; hidden and lock files skipped."""
+    """Every file under the given files and folders, sorted, once; hidden, lock and script files skipped."""
     found: dict[Path, None] = {}
     for given in map(Path, paths):
-        candidates = sorted(p for p in given.rglob("*") if p.is_file()) if given.is_dir() else [given]
+        if given.is_dir():
+            candidates = sorted(
+                p for p in given.rglob("*") if p.is_file() and p.suffix.lower() not in SKIPPED_IN_FOLDERS
+            )
+        else:
+            candidates = [given]
         for path in candidates:
             if not path.name.startswith(SKIPPED_PREFIXES):
                 found.setdefault(path.resolve(), None)

@@ -64,7 +64,9 @@ def read_in_child(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     check_file_size(path.stat().st_size, path.name, limits)
     command = [sys.executable, "-m", "pipeline.sandbox", str(path), json.dumps(asdict(limits))]
     with tempfile.TemporaryFile() as log:
-        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
+        child = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, env=_child_environment()
+        )
         try:
             out, _ = child.communicate(timeout=limits.wall_seconds)
         except subprocess.TimeoutExpired:
@@ -82,23 +84,32 @@ def read_in_child(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     return _outcome(child.returncode, out, log_tail, path.name, limits)
 
 
+def _child_environment() -> dict[str, str]:
+    """The parent's environment with numeric libraries held to one thread: their per-thread
+    buffers reserve address space, which on a many-core machine would eat the RLIMIT_AS budget."""
+    return {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def _outcome(returncode: int, out: bytes, log_tail: str, name: str, limits: Limits) -> Document:
     """The document the child sent, or the rejection its result or its death means."""
     if returncode < 0:
         died = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else str(-returncode)
-        if -returncode in (signal.SIGXCPU, signal.SIGKILL):
+        if -returncode == signal.SIGXCPU:
             raise DocumentRejected("E008_TIMEOUT", name, f"over {limits.cpu_seconds} s of CPU ({died})")
+        if -returncode == signal.SIGKILL:  # not ours (we kill only on timeout): the system's OOM killer
+            detail = "killed by the system (SIGKILL), likely out of memory"
+            raise DocumentRejected("E014_PARSER_CRASH", name, detail)
         raise DocumentRejected("E014_PARSER_CRASH", name, f"the reader died with {died}")
     try:
         payload = json.loads(out)
-    except ValueError:
+        if "rejected" in payload:
+            code = str(payload["rejected"]["code"])
+            detail = str(payload["rejected"]["detail"])[:500]
+            raise DocumentRejected(code if code in REASONS else "E014_PARSER_CRASH", name, detail)
+        return document_from_record(payload["document"])
+    except (ValueError, KeyError, TypeError):  # no result, or not the shape the child writes
         last = log_tail.strip().splitlines()[-1:] or [f"exit status {returncode}"]
         raise DocumentRejected("E014_PARSER_CRASH", name, last[0][-300:]) from None
-    if "rejected" in payload:
-        code = payload["rejected"]["code"]
-        detail = str(payload["rejected"]["detail"])[:500]
-        raise DocumentRejected(code if code in REASONS else "E014_PARSER_CRASH", name, detail)
-    return document_from_record(payload["document"])
 
 
 def classify(error: BaseException) -> tuple[str, str]:

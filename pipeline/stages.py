@@ -69,21 +69,22 @@ class Outcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-# The code and data whose change must invalidate cached read/extract/normalise results.
+# The code and data whose change must invalidate cached reading results (a Document).
 FINGERPRINTED = (
-    "extractors",
     "pipeline/readers",
-    "pipeline/normalise",
+    "pipeline/data",  # metadata cue words and gazetteer
     "pipeline/metadata.py",
+    "pipeline/matching.py",
     "pipeline/sandbox.py",
+    "pipeline/document.py",
 )
 FINGERPRINT_SUFFIXES = (".py", ".yaml", ".yml", ".tsv", ".json", ".txt")
 
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A short hash of the readers', extractors' and catalogue's files: part of every cache key,
-    so results cached before a fix are never served after it."""
+    """A short hash of the readers' code and data: part of the read cache key, so a document
+    read before a reader fix is never served after it."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for entry in FINGERPRINTED:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,7 @@ TABLE: list[tuple[str, str, str]] = [
     ("zip_bomb_lying.docx", "E006_TOO_LARGE", "document.xml declares 0 bytes, holds 1 GB"),
     ("doctype_entity_expansion.docx", "E007_UNSAFE_XML", "billion laughs in document.xml"),
     ("doctype_external_entity.docx", "E007_UNSAFE_XML", "SYSTEM file:///etc/passwd entity in styles.xml"),
+    ("doctype_utf16_hidden_part.docx", "E007_UNSAFE_XML", "UTF-16 XML with an entity in a part named .bin"),
     ("paragraph_20mb.docx", "E006_TOO_LARGE", "one 20 MB paragraph"),
     ("paragraph_20mb.txt", "E006_TOO_LARGE", "one 20 MB line"),
     ("nested_300_deep.docx", "E013_TOO_DEEP", "300 nested customXml elements"),
@@ -38,10 +40,12 @@ TABLE: list[tuple[str, str, str]] = [
     ("truncated.pdf", "E005_CORRUPT", "a PDF cut at 60%"),
     ("broken_xref.pdf", LOADED, "every xref offset wrong: recovered by scanning the objects"),
     ("bad_mediabox.pdf", "E005_CORRUPT", "a page box of three numbers (found by the fuzzer: IndexError)"),
+    ("flate_bomb.pdf", "E006_TOO_LARGE", "a content stream of 1 GB of zeros, deflated to 1 MB"),
     ("encrypted.pdf", "E004_ENCRYPTED", "RC4 encryption with a user password"),
     ("image_only.pdf", "E009_NEEDS_OCR", "a scanned page, no text layer"),
     ("cid_font.pdf", "E010_UNMAPPABLE_TEXT", "Identity-H font without ToUnicode: only (cid:N)"),
     ("tcvn3_vntime.docx", LOADED, "TCVN3 text in .VnTime, converted to Unicode"),
+    ("tcvn3.txt", LOADED, "TCVN3 bytes in a .txt, converted to Unicode"),
     ("utf16.txt", LOADED, "UTF-16 with BOM"),
     ("cp1258.txt", LOADED, "Windows-1258 with combining tone marks"),
     (VIETNAMESE_NAME, LOADED, "diacritics and spaces in the file name"),
@@ -83,8 +87,9 @@ def test_a_report_without_figures_is_not_flagged(corpus: dict[str, Path]) -> Non
     assert "Nhân dân" in document.text
 
 
-def test_tcvn3_text_comes_out_as_unicode(corpus: dict[str, Path]) -> None:
-    document = read_in_child(corpus["tcvn3_vntime.docx"])
+@pytest.mark.parametrize("name", ["tcvn3_vntime.docx", "tcvn3.txt"])
+def test_tcvn3_text_comes_out_as_unicode(corpus: dict[str, Path], name: str) -> None:
+    document = read_in_child(corpus[name])
     assert "vận động quỹ" in document.text and "361.432.000 đồng" in document.text
     assert document.encoding == "tcvn3"
 
@@ -134,3 +139,29 @@ def test_ingest_rejects_the_corpus_and_loads_the_samples(
     outcome |= {path: LOADED for path, status in outcome.items() if status == "superseded"}
     assert {name: outcome.get(name) for name in sample_names} == dict.fromkeys(sample_names, LOADED)
     assert {name: outcome.get(name) for name, _, _ in TABLE} == {name: code for name, code, _ in TABLE}
+
+
+@pytest.mark.slow
+def test_the_inbox_files_every_bad_input_in_quarantine_with_its_code(
+    corpus: dict[str, Path], tmp_path: Path
+) -> None:
+    """The flow's stages, run as plain functions: good files to done/, bad ones to quarantine/."""
+    from pipeline import stages
+    from pipeline.inbox import Inbox, claim_all
+
+    inbox = Inbox(tmp_path / "inbox").ensure()
+    for name, path in corpus.items():
+        shutil.copyfile(path, inbox.root / name)
+    url = f"sqlite:///{tmp_path / 'tonghop.db'}"
+    for path in claim_all(inbox, settle_seconds=0):
+        claimed = stages.claimed_file(path)
+        item = stages.normalise_stage(stages.extract_stage(stages.read_stage(claimed)))
+        stages.file_away_stage(stages.load_stage(item, claimed, url), inbox.root)
+
+    assert not list(inbox.processing.iterdir())
+    for name, expected, _ in TABLE:
+        if expected == LOADED:
+            assert (inbox.done / name).is_file(), name
+        else:
+            reason = (inbox.quarantine / f"{name}.reason.txt").read_text(encoding="utf-8")
+            assert reason.startswith(expected) and (inbox.quarantine / name).is_file(), reason

@@ -155,3 +155,20 @@ def test_only_transient_faults_are_retried(prefect_env: dict[str, str]) -> None:
     assert _transient_only(None, None, Failed(data=OSError(5, "Input/output error"))) is True
     assert _transient_only(None, None, Failed(data=DocumentRejected("E005_CORRUPT", "x.docx"))) is False
     assert _transient_only(None, None, Failed(data=KeyError("a bug"))) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("10m", 600), ("1m", 60), ("90s", 90), ("2h", 7200), ("1d", 86400), ("45", 45)]
+)
+def test_serve_reads_the_schedule_an_officer_writes(text: str, seconds: int) -> None:
+    from flows.serve import parse_every
+
+    assert parse_every(text).total_seconds() == seconds
+
+
+@pytest.mark.parametrize("text", ["", "often", "5s", "10 minutes please"])
+def test_serve_refuses_a_schedule_it_cannot_read(text: str) -> None:
+    from flows.serve import parse_every
+
+    with pytest.raises(ValueError, match="--every"):
+        parse_every(text)

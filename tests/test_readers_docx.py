@@ -245,3 +245,17 @@ def test_text_box_paragraphs_follow_their_anchor_once(tmp_path: Path) -> None:
         "Kết quả vận động:", "Quỹ vì người nghèo: 361.432.000 đồng",
         "Nhà Đại đoàn kết:", "Xây mới 05 nhà Đại đoàn kết", "",
     ]
+
+
+def test_unnumbered_word_headings_open_sections(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("I. KẾT QUẢ THỰC HIỆN", style="Heading 1")
+    document.add_paragraph("Công tác tuyên truyền", style="Heading 2")
+    document.add_paragraph("Phát 1.000 tờ rơi tại các xã.")
+    document.add_paragraph("Công tác vận động", style="Heading 2")
+    document.add_paragraph("Vận động được 200 triệu đồng.")
+    document.save(tmp_path / "styled.docx")
+    blocks = read_document(tmp_path / "styled.docx").blocks
+    assert [b.kind for b in blocks] == ["heading", "heading", "paragraph", "heading", "paragraph"]
+    assert blocks[4].section == ("I. KẾT QUẢ THỰC HIỆN", "Công tác vận động")
+    assert (blocks[3].numbering, blocks[3].level) == ("", 2)

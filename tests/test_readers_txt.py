@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import FLAG_DECOMPOSED, canonical_text
+from pipeline.document import FLAG_DECOMPOSED, FLAG_LEGACY_TCVN3, canonical_text
 from pipeline.errors import DocumentRejected
 from pipeline.readers import read_document
+from pipeline.readers.legacy import TCVN3, from_unicode
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -123,3 +124,18 @@ def test_undecodable_text_is_rejected(tmp_path: Path) -> None:
         read_document(file)
     assert caught.value.code == "E011_UNDECODABLE_TEXT"
     assert "garbage.txt" in caught.value.message()
+
+
+def test_tcvn3_bytes_are_converted_and_flagged(tmp_path: Path) -> None:
+    text = "Tổng số hộ dân xã Cư Knia: 1.955 hộ, chiếm tỷ lệ 77%.\r\nMặt trận vận động được 361.432.000 đ.\n"
+    file = tmp_path / "vntime.txt"
+    file.write_bytes(from_unicode(text, TCVN3).encode("cp1252"))
+    document = read_document(file)
+    assert document.text == canonical_text(text)
+    assert document.encoding == "tcvn3" and document.flags == [FLAG_LEGACY_TCVN3]
+
+
+def test_windows_1258_text_is_not_mistaken_for_tcvn3(tmp_path: Path) -> None:
+    file = tmp_path / "cp1258.txt"
+    file.write_bytes(_cp1258(TEXT * 20))
+    assert read_document(file).encoding == "cp1258"

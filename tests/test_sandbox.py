@@ -95,9 +95,13 @@ def test_a_child_killed_by_a_signal_is_a_crash_or_a_timeout() -> None:
     with pytest.raises(DocumentRejected) as cpu:
         _outcome(-signal.SIGXCPU, b"", "", "a.pdf", DEFAULT_LIMITS)
     assert cpu.value.code == "E008_TIMEOUT"
-    with pytest.raises(DocumentRejected) as garbage:
-        _outcome(0, b"not json", "Traceback ...\nSystemError: boom", "a.pdf", DEFAULT_LIMITS)
-    assert garbage.value.code == "E014_PARSER_CRASH" and "boom" in garbage.value.detail
+    with pytest.raises(DocumentRejected) as oom:
+        _outcome(-signal.SIGKILL, b"", "", "a.pdf", DEFAULT_LIMITS)
+    assert oom.value.code == "E014_PARSER_CRASH" and "memory" in oom.value.detail
+    for out in (b"not json", b'{"document": {"text": 1}}', b"[]"):
+        with pytest.raises(DocumentRejected) as garbage:
+            _outcome(0, out, "Traceback ...\nSystemError: boom", "a.pdf", DEFAULT_LIMITS)
+        assert garbage.value.code == "E014_PARSER_CRASH" and "boom" in garbage.value.detail
 
 
 def test_an_error_raised_in_our_own_code_stays_a_crash() -> None:

@@ -69,3 +69,27 @@ def test_two_processes_opening_a_new_store_at_once_both_succeed(store_url):
         assert opened.row_counts()["documents"] == 0
     finally:
         opened.close()
+
+
+def load_same_report(url: str, barrier: multiprocessing.synchronize.Barrier, statuses) -> None:
+    """Two workers handed the same report (same content, different names) at the same moment."""
+    store = open_store(url, migrate=False)
+    document, figures = gold_document(SEED4), gold_figures(SEED4)
+    barrier.wait()
+    statuses.put(store.load(document, figures).status)
+    store.close()
+
+
+def test_the_same_report_loaded_at_once_by_three_workers_is_stored_once(store):
+    context = multiprocessing.get_context("spawn")
+    barrier, statuses = context.Barrier(3), context.Queue()
+    workers = [
+        context.Process(target=load_same_report, args=(store.url, barrier, statuses)) for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    assert sorted(statuses.get(timeout=5) for _ in workers) == ["loaded", "unchanged", "unchanged"]
+    assert store.row_counts()["documents"] == 1

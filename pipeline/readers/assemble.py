@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.document import Block, BlockKind, TableCell, canonical_text
-from pipeline.readers.headings import SectionTracker, classify_line
+from pipeline.readers.headings import LineShape, SectionTracker, classify_line
 
 
 @dataclass(slots=True)
@@ -26,14 +26,18 @@ class BlockMaker:
         footnote_marker: str = "",
         footnote_ref: int | None = None,
         section: tuple[str, ...] | None = None,
+        heading_rank: int | None = None,
     ) -> Block:
-        """One block over text[start:end]; `kind` forces table cells and footnotes, else the line decides."""
+        """One block over text[start:end]; `kind` forces table cells and footnotes, else the line
+        decides; `heading_rank` makes an unnumbered line a heading (a .docx heading style)."""
         if kind is not None:
             return Block(
                 kind, start, end, self.tracker.path() if section is None else section, page=page, cell=cell,
                 footnote_marker=footnote_marker, footnote_ref=footnote_ref,
             )
         shape = classify_line(line)
+        if shape.kind == "paragraph" and heading_rank is not None:
+            shape = LineShape("heading", "", heading_rank)  # a Word heading style without a number
         if shape.kind == "heading":
             section, level = self.tracker.enter(shape, line)
             return Block("heading", start, end, section, shape.numbering, level, page=page)

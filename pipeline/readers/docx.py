@@ -33,6 +33,9 @@ _SKIPPED = {w(t) for t in ("del", "moveFrom", "pPr", "rPr", "txbxContent", "sdtP
 }
 
 
+HEADING_MAX_CHARS = 200  # a longer paragraph in a heading style is body text styled by mistake
+
+
 @dataclass(slots=True)
 class NoteRef:
     kind: str  # "footnote" | "endnote"
@@ -97,6 +100,17 @@ class _Walker:
         prefix = marker + suffix
         shifted = [NoteRef(r.kind, r.note_id, len(prefix) + max(0, r.position - lead)) for r in refs]
         return prefix + text.lstrip(), shifted
+
+    def heading_rank(self, p: etree._Element, text: str) -> int | None:
+        """The section rank of a short paragraph in a Word heading style (Heading 1 ranks with
+        "I.", Heading 2 with "1." …), for headings the writer did not number."""
+        ppr = p.find(w("pPr"))
+        level = wval(ppr, "outlineLvl")
+        outline = int(level) if level is not None and level.isdigit() else self.styles.outline_level(
+            wval(ppr, "pStyle") or "")
+        if outline is None or outline >= 9 or len(text.strip()) > HEADING_MAX_CHARS:
+            return None
+        return outline + 2
 
     def _marker(self, ppr: etree._Element | None, style: str) -> tuple[str, str]:
         num_pr = ppr.find(w("numPr")) if ppr is not None else None
@@ -246,7 +260,7 @@ def read_docx(path: Path, raw: bytes, sha256: str) -> Document:
             continue
         text, refs = walker.paragraph(item)
         lead = len(text) - len(text.lstrip())
-        block = out.add(text)
+        block = out.add(text, heading_rank=walker.heading_rank(item, text))
         if block is None:
             continue
         for ref in refs:

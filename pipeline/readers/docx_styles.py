@@ -41,6 +41,14 @@ class StyleSheet:
                 return wval(num_pr, "numId") or "", wval(num_pr, "ilvl")
         return None
 
+    def outline_level(self, style_id: str) -> int | None:
+        """The outline level (0 = Heading 1) a paragraph style gives, None for body text."""
+        for style in self._chain(style_id or self.default_paragraph):
+            level = wval(style.find(w("pPr")), "outlineLvl")
+            if level is not None:
+                return int(level) if level.isdigit() and int(level) < 9 else None
+        return None
+
     def font(self, run_style: str, paragraph_style: str) -> str:
         """The ASCII font a run without its own rFonts is drawn in."""
         for style_id in (run_style, paragraph_style or self.default_paragraph):

@@ -49,6 +49,7 @@ LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 LOCAL_MAGIC = b"PK\x03\x04"
 PDF_TAIL_BYTES = 4096  # %%EOF must stand this close to the end of a complete PDF
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")  # where a stream's data begins
 # A document with no letter or digit is never "0 figures, OK"; the first matching flag names why.
 NO_TEXT_CODES = ((FLAG_NEEDS_OCR, "E009_NEEDS_OCR"), (FLAG_UNMAPPABLE, "E010_UNMAPPABLE_TEXT"))
 XML_START = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<")
@@ -106,12 +107,40 @@ def no_text_code(flags: list[str]) -> str:
 
 
 def check_pdf(raw: bytes, name: str, limits: Limits) -> None:
-    """A PDF must end with %%EOF (else it was cut short) and stay under the page cap."""
+    """A PDF must end with %%EOF (else it was cut short), stay under the page cap, and its
+    compressed streams together must not inflate past the unpacked cap (a "PDF bomb")."""
     if b"%%EOF" not in raw[-PDF_TAIL_BYTES:]:
         raise DocumentRejected("E005_CORRUPT", name, "PDF cut short: no %%EOF at its end")
     pages = len(PDF_PAGE.findall(raw))
     if pages > limits.max_pages:
         raise DocumentRejected("E006_TOO_LARGE", name, f"about {pages} pages, at most {limits.max_pages}")
+    unpacked = 0
+    for start in PDF_STREAM.finditer(raw):
+        unpacked += _inflated_size(raw, start.end(), limits.max_unpacked_bytes - unpacked)
+        if unpacked > limits.max_unpacked_bytes:
+            detail = f"its streams unpack to more than {_cap_mb(limits)}"
+            raise DocumentRejected("E006_TOO_LARGE", name, detail)
+
+
+def _inflated_size(raw: bytes, start: int, budget: int) -> int:
+    """How much the zlib stream at `start` inflates to, counting no further than just past `budget`.
+
+    The stream's /Length and /Filter are not trusted or even read: what is not zlib data (a JPEG,
+    an uncompressed stream) fails on its first bytes and counts as nothing.
+    """
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        for pos in range(start, len(raw), CHUNK):
+            pending = raw[pos : pos + CHUNK]
+            while pending:
+                size += len(inflater.decompress(pending, CHUNK))
+                pending = inflater.unconsumed_tail
+                if inflater.eof or size > budget:
+                    return size
+    except zlib.error:
+        pass  # not zlib data, or damaged: the parser will say so
+    return size
 
 
 def check_ooxml(raw: bytes, name: str, limits: Limits) -> None:

@@ -22,6 +22,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pipeline.document import FLAG_NEEDS_OCR, FLAG_UNMAPPABLE, Block, Document
 from pipeline.errors import DocumentRejected
 from pipeline.readers.assemble import TextAssembler
+from pipeline.readers.headings import classify_line
 from pipeline.readers.tables import GridCell, describe_cells
 
 HEADER_BAND = 0.1  # of the page's longer side, at top and bottom: where running headers/footers sit
@@ -29,9 +30,12 @@ PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*/\s*\d
 CID = re.compile(r"\(cid:\d+\)")
 WORD_GAP = 0.12  # a gap between glyphs wider than this share of the font size is a space
 SMALL = 0.85  # a glyph this much smaller than the body text is a footnote or its reference mark
-# A line ending in a hyphen glued to its word ("26-", "MTTQ-") broke a compound such as
-# "26-NQ/TW": the next line continues it without a space. "chính trị -" keeps its space.
-_HYPHEN_BREAK = re.compile(r"\S[-‐]$")
+# A line ending in a hyphen, dash or slash glued to its word ("26-", "2016–", "CT/") broke a
+# compound such as "26-NQ/TW": the next line continues it without a space ("chính trị -" keeps it).
+_HYPHEN_BREAK = re.compile(r"\S[-‐–/]$")
+# The first unbreakable unit of a line: a word, plus what may not start a line after it
+# ("cờ ...Tích": a line cannot begin with an ellipsis or a closing mark).
+_FIRST_UNIT = re.compile(r"^\S*(?: [.,;:!?…)\]}”’»%]\S*)*$")
 _NUMBER_WRAP = re.compile(r"([\d.,])\n(\d)")  # a number wrapped inside a narrow table cell
 
 
@@ -119,6 +123,10 @@ def _body_size(page: Any) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
+def _first_unit(text: str) -> bool:
+    return bool(_FIRST_UNIT.match(text))
+
+
 def _line(raw_line: dict[str, Any], number: int, body_size: float) -> Line:
     """A text line; small raised digits (footnote reference marks) are taken out and remembered."""
     text, refs = "", []
@@ -137,7 +145,7 @@ def _line(raw_line: dict[str, Any], number: int, body_size: float) -> Line:
             continue
         if last_x1 is not None and char["x0"] - last_x1 > WORD_GAP * char["size"]:
             text += " "
-        if " " not in text:
+        if _first_unit(text + char["text"]):
             first_word = char["x1"] - raw_line["x0"]
         text += char["text"]
         last_x1, last_was_ref = char["x1"], False
@@ -277,14 +285,19 @@ def _paragraphs(lines: list[Line], edges: dict[int, tuple[float, float]], pitch:
             left, right = edges[previous.page]
             centre = (left + right) / 2
             ended_early = previous.x1 + previous.size * 0.3 + line.first_word < right - 1
-            centred = all(abs((x.x0 + x.x1) / 2 - centre) < 3 and x.x0 > left + x.size
-                          for x in (previous, line))
+            centred = [abs((x.x0 + x.x1) / 2 - centre) < 3 and x.x0 > left + x.size for x in (previous, line)]
+            # a marker ("- ", "1.", "a)") after a finished sentence opens an item even when the
+            # line before happened to be nearly full; "- xã hội" after "chính trị" does not
+            item_after_sentence = previous.text.rstrip().endswith((".", ":", ";")) and (
+                classify_line(line.text).kind != "paragraph")
             if previous.page != line.page:
-                starts_new = ended_early
+                starts_new = ended_early or item_after_sentence
             elif line.top - previous.top > pitch * 1.25 or line.size < previous.size * SMALL:
                 starts_new = True
+            elif centred[0] != centred[1]:
+                starts_new = True  # a centred title line, then body text (or the reverse)
             else:
-                starts_new = ended_early and not centred
+                starts_new = (ended_early and not all(centred)) or item_after_sentence
         if starts_new:
             paragraphs.append(Paragraph(page=line.page, top=line.top))
         paragraph = paragraphs[-1]
@@ -299,7 +312,10 @@ def _paragraphs(lines: list[Line], edges: dict[int, tuple[float, float]], pitch:
 def read_pdf(path: Path, raw: bytes, sha256: str) -> Document:
     """A .pdf report as canonical text; scanned or undecodable pages flagged, all-unreadable rejected."""
     with _open(raw, path.name) as pdf:
-        pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+        pages = []
+        for number, page in enumerate(pdf.pages, start=1):
+            pages.append(_read_page(page, number))
+            page.close()  # frees the page's parsed objects: a 500-page report stays small in memory
     readable = [p for p in pages if not p.needs_ocr and not p.unmappable and (p.lines or p.tables)]
     if not readable:
         if any(p.needs_ocr for p in pages):

@@ -1,19 +1,36 @@
-"""Plain-text reports: decode, keep the text exactly as written (NFC), one block per line."""
+"""Plain-text reports: decode, keep the text exactly as written (NFC), one block per line.
+
+A file saved from a TCVN3 (.VnTime) document holds TCVN3 bytes: it is converted to Unicode and
+flagged, the one case where the canonical text is not simply NFC(file).
+"""
 
 from __future__ import annotations
 
 import codecs
 from pathlib import Path
 
-from pipeline.document import FLAG_DECOMPOSED, Document, canonical_text
+from pipeline.document import FLAG_DECOMPOSED, FLAG_LEGACY_TCVN3, Document, canonical_text
 from pipeline.errors import DocumentRejected
 from pipeline.readers.assemble import BlockMaker
+from pipeline.readers.legacy import TCVN3, to_unicode
 
 # Tried in order after UTF-8 and UTF-16-with-BOM: the code pages Vietnamese offices still save in.
 FALLBACK_ENCODINGS = ("cp1258", "windows-1252")
 
 # Control characters a real text report never holds; seeing them means the codec guessed wrong.
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\f\v"} | {"\x7f"}
+
+
+# Bytes where TCVN3 (.VnTime) keeps its most frequent letters: à á ả ã ạ ì đ ơ ư ă â. Windows
+# shows them as µ ¸ ¶ · ¹ × ® ¬ (soft hyphen) ¨ ©, which no Vietnamese in a Windows code page uses.
+TCVN3_SIGNATURE = frozenset(b"\xb5\xb8\xb6\xb7\xb9\xd7\xae\xac\xad\xa8\xa9")
+
+
+def looks_like_tcvn3(raw: bytes) -> bool:
+    """Text typed in a TCVN3 font and saved as bytes: many of its high bytes are the signature ones."""
+    high = sum(1 for b in raw if b >= 0xA1)
+    marks = sum(1 for b in raw if b in TCVN3_SIGNATURE)
+    return marks >= 3 and marks >= 0.2 * high
 
 
 def decode_text(raw: bytes, path: str) -> tuple[str, str]:
@@ -24,6 +41,11 @@ def decode_text(raw: bytes, path: str) -> tuple[str, str]:
         attempts = ("utf-16",)
     else:
         attempts = ("utf-8", *FALLBACK_ENCODINGS)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if looks_like_tcvn3(raw):
+                return to_unicode(raw.decode("cp1252", errors="replace"), TCVN3), TCVN3
     for encoding in attempts:
         try:
             text = raw.decode(encoding)
@@ -47,4 +69,6 @@ def read_txt(path: Path, raw: bytes, sha256: str) -> Document:
             blocks.append(maker.block(line, start, end))
         start = end + 1
     flags = [FLAG_DECOMPOSED] if text != decoded.replace("\r\n", "\n").replace("\r", "\n") else []
+    if encoding == TCVN3:
+        flags = [FLAG_LEGACY_TCVN3]
     return Document(text, blocks, path.name, "txt", sha256, encoding=encoding, flags=flags)

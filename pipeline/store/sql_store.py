@@ -128,6 +128,29 @@ class SqlStore:
             indicators = map_figures(document, figures_)
         if len(indicators) != len(figures_):
             raise ValueError(f"{len(figures_)} figures but {len(indicators)} indicator mappings")
+        try:
+            return self._load_once(document, figures_, run_id, indicators)
+        except sa.exc.IntegrityError:
+            # Another process loaded the same content a moment ago (PostgreSQL lets both try): the
+            # unique sha256 stopped the second copy, so report it as what it is, unchanged.
+            with self._read() as conn:
+                existing = conn.execute(
+                    sa.select(documents.c.id, documents.c.path, documents.c.figure_count).where(
+                        documents.c.sha256 == document.sha256, documents.c.status != "rejected"
+                    )
+                ).first()
+            if existing is None:
+                raise
+            return LoadResult("unchanged", existing.id, existing.path, existing.figure_count)
+
+    def _load_once(
+        self,
+        document: Document,
+        figures_: list[Figure],
+        run_id: int | None,
+        indicators: list[tuple[str, float]],
+    ) -> LoadResult:
+        """The load transaction itself (see `load`)."""
         meta = document.metadata
         stem, period = report_stem(document.path), document_period(document)
         with self._write() as conn:

@@ -222,6 +222,20 @@ def text_pdf(*, xref_ok: bool = True) -> bytes:
     ], xref_ok=xref_ok)
 
 
+def flate_bomb_pdf() -> bytes:
+    """A page whose content stream is 1 GB of zeros deflated to 1 MB (zlib-wrapped, as PDFs do)."""
+    packed, _ = deflated_zeros(1024)
+    adler, block = 1, bytes(1024 * 1024)
+    for _ in range(1024):
+        adler = zlib.adler32(block, adler)
+    stream = b"\x78\xda" + packed + struct.pack(">I", adler)
+    return pdf_file([
+        *pdf_page(b"<< /Font << /F1 4 0 R >> >>"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        pdf_stream(stream, b"/Filter /FlateDecode "),
+    ])
+
+
 def image_only_pdf() -> bytes:
     """A scanned page: one grey image, no text at all."""
     pixels = bytes((x * 3 + y * 5) % 256 for y in range(64) for x in range(64))
@@ -345,6 +359,14 @@ EXTERNAL_ENTITY = (
 )
 
 
+def docx_plus(name: str, data: bytes) -> bytes:
+    """A real package with one more part."""
+    out = io.BytesIO(docx_bytes([REPORT]))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), data)
+    return out.getvalue()
+
+
 def many_parts_docx(extra: int) -> bytes:
     """A real package plus `extra` tiny customXml parts: over the archive's entry cap."""
     out = io.BytesIO(docx_bytes([REPORT]))
@@ -362,6 +384,9 @@ def many_pages_pdf(pages: int) -> bytes:
         b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
         *(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>" for _ in range(pages)),
     ])
+
+# The same, in UTF-16 and in a part whose name does not say XML: found by content, not by name.
+EXTERNAL_ENTITY_UTF16 = EXTERNAL_ENTITY.decode().replace("?>", ' encoding="UTF-16"?>', 1).encode("utf-16")
 
 
 def _legacy_doc() -> bytes:
@@ -400,6 +425,7 @@ CASES: dict[str, Callable[[], bytes]] = {
     "doctype_external_entity.docx": lambda: repack(
         docx_bytes([REPORT]), {"word/styles.xml": EXTERNAL_ENTITY}
     ),
+    "doctype_utf16_hidden_part.docx": lambda: docx_plus("word/media/ghichu.bin", EXTERNAL_ENTITY_UTF16),
     "paragraph_20mb.docx": lambda: repack(
         docx_bytes(["x"]), {"word/document.xml": document_xml(paragraph_xml(long_paragraph(20)))}
     ),
@@ -410,12 +436,14 @@ CASES: dict[str, Callable[[], bytes]] = {
     "truncated.pdf": lambda: text_pdf()[: len(text_pdf()) * 3 // 5],
     "broken_xref.pdf": lambda: text_pdf(xref_ok=False),
     "bad_mediabox.pdf": lambda: text_pdf().replace(b"[0 0 595 842]", b"[0 0 595]"),  # found by the fuzzer
+    "flate_bomb.pdf": flate_bomb_pdf,
     "encrypted.pdf": encrypted_pdf,
     "image_only.pdf": image_only_pdf,
     "cid_font.pdf": cid_pdf,
     "tcvn3_vntime.docx": lambda: docx_bytes(
         [to_tcvn3(line) for line in TCVN3_REPORT.splitlines()], font=".VnTime"
     ),
+    "tcvn3.txt": lambda: to_tcvn3(TCVN3_REPORT).encode("latin-1"),  # the bytes a .VnTime user saved
     "utf16.txt": lambda: REPORT.encode("utf-16"),
     "cp1258.txt": lambda: to_cp1258(REPORT),
     VIETNAMESE_NAME: lambda: REPORT.encode(),

@@ -1,4 +1,4 @@
-"""Context of a figure: approx, modality, indicator, subject, and which total it is part of."""
+"""Context of a figure: approx, modality, subject, and which total it is part of (indicator: indicator.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
-
-WORD = re.compile(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*|\d+(?:[.,/]\d+)*|[“”\"()]")
 
 
 def _words_re(words: list[str]) -> str:
@@ -32,10 +30,13 @@ class Cues:
     results_re: re.Pattern[str]
     part_re: re.Pattern[str]
     subject_re: re.Pattern[str]
-    stop: frozenset[str]
     table_total_re: re.Pattern[str]
     row_number_re: re.Pattern[str]
-    share_words: frozenset[str]
+
+
+def _first_letter_either_case(words: list[str]) -> str:
+    """An alternation matching each entry as written or with its first letter in the other case."""
+    return alternation([form for w in words for form in (w, w[:1].swapcase() + w[1:])])
 
 
 @lru_cache(maxsize=1)
@@ -46,11 +47,15 @@ def cues() -> Cues:
     word = lambda ws: re.compile(rf"(?i)(?<![\w])(?:{_words_re(ws)})(?![\w])")  # noqa: E731
     places = alternation(c["subject_places"])
     scopes = alternation(c["subject_scopes"])
-    bodies = alternation(c["subject_bodies"])
     name = r"[A-ZĐÂĂÊÔƠƯ][\w’']*(?:[ -][A-ZĐÂĂÊÔƠƯ][\w’']*)*"
-    names = rf"{name}(?:(?:, | và )(?:(?i:{places}) )?{name})*"
-    level = r"(?: (?:huyện|tỉnh|xã|thị trấn|phường|các xã, thị trấn|các xã))"
-    body = rf"(?:{bodies})(?: {name})?{level}?(?: {name})?"
+    joiners = alternation(c["subject_name_joiners"])
+    names = rf"{name}(?:(?:{joiners})(?:(?i:{places}) )?{name})*"
+    level = rf"(?: (?:{alternation(c['subject_levels'])}))"
+    with_level = alternation(c["subject_bodies_with_level"])
+    body = (
+        rf"(?:{_first_letter_either_case(c['subject_bodies'])})(?: {name})?{level}?(?: {name})?"
+        rf"|(?:{with_level})(?: {name})?{level}(?: {name})?"
+    )
     subject_re = re.compile(rf"(?<![\w])(?:(?i:{places}) {names}|(?i:{scopes})|{body})(?![\w])")
     return Cues(
         approx_re=re.compile(rf"(?i)(?<![\w])(?P<cue>{alternation(list(kinds))})\s+$"),
@@ -58,7 +63,8 @@ def cues() -> Cues:
         target_re=word(c["modality"]["target"]),
         estimate_re=word(c["modality"]["estimate"]),
         change_verb_re=re.compile(
-            rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})(?:\s+(?:thêm|được|lên|xuống|còn))?\s+$"
+            rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})"
+            rf"(?:\s+(?:{alternation(c['modality']['change_particles'])}))?\s+$"
         ),
         change_ref_re=word(c["modality"]["change_reference"]),
         change_verb_any_re=word(c["modality"]["change_verbs"]),
@@ -66,9 +72,7 @@ def cues() -> Cues:
         results_re=word(c["results_headings"]),
         part_re=word(c["part_cues"]),
         subject_re=subject_re,
-        stop=frozenset(c["indicator_stop"]),
         table_total_re=word(c["table_total_headers"]),
-        share_words=frozenset(c["share_words"]),
         row_number_re=re.compile(rf"(?i)^\s*(?:{alternation(c['row_number_headers'])})\s*$"),
     )
 
@@ -124,13 +128,18 @@ class Zones:
         return i >= 0 and self.programme[i]
 
 
-ROMAN_HEADING = re.compile(r"[IVX]+\s*[.\-/)]|(?i:phần)\s+(?:thứ\s+)?\w+\s*(?:[:.\-–]|$)")
+@lru_cache(maxsize=1)
+def top_heading_re() -> re.Pattern[str]:
+    """A Roman-numbered line ("II.") or a part line ("Phần thứ hai"), words from cues.yaml."""
+    c = load_yaml("context", "cues.yaml")
+    part, ordinal = alternation(c["part_heading_words"]), re.escape(c["ordinal_marker"])
+    return re.compile(rf"[IVX]+\s*[.\-/)]|(?i:{part})\s+(?:{ordinal}\s+)?\w+\s*(?:[:.\-–]|$)")
 
 
 def _is_top_heading(line: str) -> bool:
     """An all-capitals line or a Roman-numbered line: a top-level heading."""
     s = line.strip(" \t*")
-    return bool(ROMAN_HEADING.match(s)) or (len(s) >= 6 and s.isupper())
+    return bool(top_heading_re().match(s)) or (len(s) >= 6 and s.isupper())
 
 
 def programme_zones(text: str) -> Zones:
@@ -151,50 +160,6 @@ def programme_zones(text: str) -> Zones:
         if ref and ref.start() != m.start(1):
             footnotes.append((m.start(), m.end(), ref.start()))
     return Zones(starts, flags, footnotes)
-
-
-def _trim(words: list[str], *, head: bool = True) -> list[str]:
-    """Drop function words and punctuation from the ends of a phrase (from its start only if head)."""
-    stop = cues().stop
-    while head and words and (words[0].lower() in stop or not words[0][0].isalnum()):
-        words = words[1:]
-    while words and (words[-1].lower() in stop or not words[-1][0].isalnum()):
-        words = words[:-1]
-    return words
-
-
-CLAUSE_BREAK = re.compile(r"[,;:.()\n]|(?<![\w])(?:và|với)(?![\w])")
-
-
-def indicator_before(text: str, clause_start: int, start: int) -> str:
-    """The words between the clause start and the figure ("số tiền vận động được là")."""
-    words = WORD.findall(text, clause_start, start)
-    words = [w for w in words if not re.fullmatch(r"[\d.,/]+", w)]
-    return " ".join(_trim(words[-10:]))
-
-
-PHRASE_END = re.compile(r"[,;:.()/\n]|\s(?:và|với|có|gồm)\s+\d|\s\d")
-
-
-def indicator_after(text: str, start: int, limit: int = 10, *, head: bool = True) -> str:
-    """The words after start up to a clause break or the next number (a noun phrase's tail)."""
-    m = PHRASE_END.search(text, start, start + 200)
-    end = m.start() if m else min(len(text), start + 200)
-    return " ".join(_trim(WORD.findall(text, start, end)[:limit], head=head))
-
-
-def clause_before(text: str, sentence_start: int, start: int, *, colon_only: bool = False) -> str:
-    """The clause ending right before a figure's own clause: "Tổng số cử tri tham dự: 370 người"."""
-    left = text[sentence_start:start]
-    marks = [m.start() for m in re.finditer(r"[,;:(]", left)]
-    if not marks or left[marks[-1] + 1 :].strip(" \t-+") not in ("", *cues().stop):
-        return ""
-    if colon_only and left[marks[-1]] != ":":
-        return ""
-    lead = marks[-2] + 1 if len(marks) > 1 else 0
-    words = [w for w in WORD.findall(left[lead : marks[-1]]) if not re.fullmatch(r"[\d.,/]+", w)]
-    phrase = " ".join(_trim(words[-14:]))
-    return "" if cues().part_re.fullmatch(phrase) else phrase
 
 
 BULLET_LINE = re.compile(r"[ \t]*[-+•*]")

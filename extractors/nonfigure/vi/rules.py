@@ -10,13 +10,23 @@ from functools import lru_cache
 from extractors.data import alternation, load_yaml
 
 
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One entry of patterns.yaml: its name, regex, and whether a following unit or noun overrides it."""
+
+    name: str
+    regex: re.Pattern[str]
+    unless_counted: bool
+
+
 @lru_cache(maxsize=1)
-def compiled_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(rule name, regex) for every entry of nonfigure/vi/patterns.yaml."""
+def compiled_patterns() -> tuple[Pattern, ...]:
+    """Every entry of nonfigure/vi/patterns.yaml, compiled."""
     data = load_yaml("nonfigure", "patterns.yaml")
     labels = alternation(data["labels"])
     return tuple(
-        (p["name"], re.compile(p["regex"].replace("{LABEL}", labels))) for p in data["patterns"]
+        Pattern(p["name"], re.compile(p["regex"].replace("{LABEL}", labels)), bool(p.get("unless_counted")))
+        for p in data["patterns"]
     )
 
 
@@ -53,15 +63,30 @@ def digit_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def blocked_spans(text: str) -> Blocked:
-    """Every span that a non-figure rule claims, merged into disjoint sorted spans."""
-    spans = []
+@dataclass(slots=True)
+class NonFigures:
+    """Spans that are never figures (hard) and spans that are not, unless a unit or noun follows (weak)."""
+
+    hard: Blocked
+    weak: Blocked
+
+
+def blocked_spans(text: str) -> NonFigures:
+    """Every span that a non-figure rule claims, merged into disjoint sorted spans per strength."""
+    found: dict[bool, list[tuple[int, int, str]]] = {False: [], True: []}
     windows = digit_windows(text)
-    for name, regex in compiled_patterns():
+    for pattern in compiled_patterns():
+        spans = found[pattern.unless_counted]
         for start, end in windows:
             spans.extend(
-                (m.start(), m.end(), name) for m in regex.finditer(text, start, end) if m.end() > m.start()
+                (m.start(), m.end(), pattern.name)
+                for m in pattern.regex.finditer(text, start, end) if m.end() > m.start()
             )
+    return NonFigures(hard=_merged(found[False]), weak=_merged(found[True]))
+
+
+def _merged(spans: list[tuple[int, int, str]]) -> Blocked:
+    """Overlapping spans merged into one, keeping the first rule's name."""
     spans.sort()
     starts: list[int] = []
     ends: list[int] = []

@@ -18,3 +18,9 @@ def percent_after(text: str, pos: int) -> int | None:
     """End of the percent sign following the amount ending at pos."""
     m = sign_re().match(text, pos)
     return m.end() if m else None
+
+
+@lru_cache(maxsize=1)
+def table_header_units() -> frozenset[str]:
+    """Units in a table header that make its cells percentages ("%", "tỷ lệ (%)")."""
+    return frozenset(u.lower() for u in load_yaml("percent", "lexicon.yaml")["table_header_units"])

@@ -38,6 +38,23 @@ def per_before(text: str, start: int) -> str | None:
     return noun.unit if noun else None
 
 
+@lru_cache(maxsize=1)
+def each_after() -> re.Pattern[str]:
+    """"[cho] mỗi " right after an amount ("từ 5 đến 10 triệu đồng mỗi hộ"), from rate/vi/lexicon.yaml."""
+    lex = load_yaml("rate", "lexicon.yaml")
+    leads, each = alternation(lex["each_after_leads"]), alternation(lex["each"])
+    return re.compile(rf"(?i)[ \t]*(?:(?:{leads})\s+)?(?:{each})\s+(?=[^\W\d_])")
+
+
+def per_each_after(text: str, end: int) -> str | None:
+    """"hộ" for "5 triệu đồng mỗi hộ": the noun after "mỗi" right after the amount ending at end."""
+    m = each_after().match(text, end)
+    if not m:
+        return None
+    noun = noun_after(text, m.end(), allow_unknown=True)
+    return noun.unit if noun else None
+
+
 def amount_after_slash(text: str, pos: int) -> re.Match[str] | None:
     """The "/300.000" after a count ("896 suất quà/300.000"): the price of each."""
     return AMOUNT_AFTER_SLASH.match(text, pos)
