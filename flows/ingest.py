@@ -8,7 +8,7 @@ file content, a choice of task runner (threads here, a Dask cluster beyond) and 
 from __future__ import annotations
 
 import os
-from collections import deque
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -89,8 +89,12 @@ def load(
     return stages.file_away_stage(outcome, Path(inbox_root))
 
 
+TASKS_PER_DOCUMENT = 4  # read, extract, normalise, load
+
+
 def default_threads() -> int:
-    """Two threads per CPU: each mostly waits on its reader child process or the Prefect API."""
+    """Documents under way at once with the thread runner: two per CPU, since each mostly waits
+    on its reader child process or on the Prefect API."""
     return 2 * (os.cpu_count() or 1)
 
 
@@ -101,10 +105,13 @@ def task_runner_for(dask_address: str = "", workers: int = 0, threads: int = 0) 
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
+        # Several threads per worker process: a reading thread mostly waits on its child process.
         return DaskTaskRunner(
-            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 4, "processes": True}
         )
-    return ThreadPoolTaskRunner(max_workers=threads or default_threads())
+    # A submitted task holds its thread while it waits for the task before it, so each document
+    # under way needs one thread per task of its chain, or the waiting tasks starve the reads.
+    return ThreadPoolTaskRunner(max_workers=(threads or default_threads()) * TASKS_PER_DOCUMENT)
 
 
 def _failed(claimed: Claimed, futures: list[Any]) -> Outcome:
@@ -126,27 +133,33 @@ def process_documents(
 ) -> list[Outcome]:
     """Per document: read → extract → normalise → load (and file away), documents in parallel.
 
-    At most `in_flight` documents are under way at once, so a batch of thousands keeps memory flat.
+    At most `in_flight` documents are under way at once: a new one starts as soon as any finishes,
+    and a batch of thousands keeps memory flat.
     """
     outcomes: list[Outcome] = []
-    under_way: deque[tuple[Claimed, list[Any]]] = deque()
+    under_way: list[tuple[Claimed, list[Any]]] = []
 
-    def finish_oldest() -> None:
-        item, chain = under_way.popleft()
+    def collect(finished: tuple[Claimed, list[Any]]) -> None:
+        item, chain = finished
         wait(chain)
         last = chain[-1]
         outcomes.append(last.result() if last.state.is_completed() else _failed(item, chain))
 
     for item in claimed:
+        while len(under_way) >= in_flight:
+            done = [entry for entry in under_way if entry[1][-1].wrapped_future.done()]
+            if not done:
+                time.sleep(0.005)
+            for entry in done:
+                under_way.remove(entry)
+                collect(entry)
         read_f = read.submit(item)
         extract_f = extract.submit(read_f)
         normalise_f = normalise.submit(extract_f)
         load_f = load.submit(normalise_f, item, store_url, run_id, inbox_root)
         under_way.append((item, [read_f, extract_f, normalise_f, load_f]))
-        if len(under_way) >= in_flight:
-            finish_oldest()
-    while under_way:
-        finish_oldest()
+    for entry in under_way:
+        collect(entry)
     return outcomes
 
 
@@ -182,7 +195,10 @@ def ingest_inbox(
         store_ = open_store(url)
         run_id = store_.start_run("inbox")
         runner = task_runner_for(dask_address, workers, threads)
-        outcomes = process_documents.with_options(task_runner=runner)(claimed, url, str(box.root), run_id)
+        in_flight = 8 * workers if workers else 64 if dask_address else threads or default_threads()
+        outcomes = process_documents.with_options(task_runner=runner)(
+            claimed, url, str(box.root), run_id, in_flight
+        )
         tally = counts(outcomes)
         store_.finish_run(run_id, tally)
         store_.close()

@@ -23,7 +23,6 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 STAGES = ("read", "extract", "normalise", "load", "move")
-TASKS_PER_DOCUMENT = 4  # read, extract, normalise, load (+ file away)
 
 
 def generated_batch(count: int, folder: Path) -> list[Path]:
@@ -105,7 +104,7 @@ def bench_flow(docs: int = 1000, workdir: Path | None = None, threads: int = 0) 
     batch = generated_batch(docs, REPO / "output" / "bench" / f"batch-{docs}")
     workdir = workdir or REPO / "output" / "bench" / f"run-{os.getpid()}"  # one per bench process
     workdir.mkdir(parents=True, exist_ok=True)
-    from flows.ingest import default_threads
+    from flows.ingest import TASKS_PER_DOCUMENT, default_threads
 
     threads = threads or default_threads()
     print(f"flow: {os.cpu_count()} CPUs; local runner {threads} threads; reading in a child process per file")
