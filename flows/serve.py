@@ -50,8 +50,8 @@ def api_is_up(api_url: str) -> bool:
 def start_api_server(host: str, port: int, log: Path, timeout: float = 90) -> subprocess.Popen[bytes]:
     """Start `prefect server start` in the background and wait until its API answers."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    # `prefect server start`, with the scheduler fix of flows/prefect_server.py
-    command = [sys.executable, "-m", "flows.prefect_server", "--host", host, "--port", str(port)]
+    # SQLAlchemy is pinned to 2.0.x because Prefect 3.8.8's scheduler cannot insert runs on 2.1
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)]
     with log.open("ab") as out:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
     api_url = f"http://{host}:{port}/api"

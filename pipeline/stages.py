@@ -21,6 +21,7 @@ from pipeline.errors import DocumentRejected
 from pipeline.faults import install_load_pause, pause_point
 from pipeline.figure import Figure
 from pipeline.inbox import Inbox, file_done, file_quarantined
+from pipeline.ingest import file_sha256
 from pipeline.store.api import Store
 
 
@@ -98,15 +99,6 @@ def code_fingerprint() -> str:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
-
-
-def file_sha256(path: Path) -> str:
-    """The content hash that identifies a document everywhere (store, cache, artifacts)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def claimed_file(path: Path) -> Claimed:
