@@ -388,11 +388,13 @@ def link_parts(text: str, figures: list[Figure], blocks: list[Block]) -> None:
         if k < 0:
             continue
         scope_end = _breakdown_end(text, cue_end)
-        if text.count("\n", figures[k].char_end, cue_start) > 1:
+        # the total stands on the cue's own line ("Đợt 1: 715 hồ sơ, … 722.200.000 đồng. Trong đó:");
+        # a cue line with no figure ("…, cụ thể:") opens a breakdown without a stated total
+        if "\n" in text[figures[k].char_end : cue_start]:
             continue
         kinds_seen: dict[str, int] = {}
         for t in range(k, max(-1, k - 6), -1):
-            if text.count("\n", figures[t].char_end, cue_start) > 1:
+            if "\n" in text[figures[t].char_end : cue_start]:
                 break
             kinds_seen.setdefault(figures[t].kind, t)
         for j in range(k + 1, len(figures)):
