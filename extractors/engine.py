@@ -378,7 +378,7 @@ def link_parts(text: str, figures: list[Figure], blocks: list[Block]) -> None:
             f = figures[j]
             if f.char_start >= close:
                 break
-            if f.kind == total.kind and f.part_of is None:
+            if f.part_of is None and can_be_part(f, total):
                 f.part_of = i
                 label = LIST_LABEL.search(text, m.end() - 1, f.char_start)
                 if label and label.group("name")[:1].isupper():
@@ -392,19 +392,42 @@ def link_parts(text: str, figures: list[Figure], blocks: list[Block]) -> None:
         # a cue line with no figure ("…, cụ thể:") opens a breakdown without a stated total
         if "\n" in text[figures[k].char_end : cue_start]:
             continue
-        kinds_seen: dict[str, int] = {}
+        candidates = []  # totals on the cue's line, nearest first
         for t in range(k, max(-1, k - 6), -1):
             if "\n" in text[figures[t].char_end : cue_start]:
                 break
-            kinds_seen.setdefault(figures[t].kind, t)
+            candidates.append(t)
         for j in range(k + 1, len(figures)):
             f = figures[j]
             if f.char_start >= scope_end:
                 break
-            total = kinds_seen.get(f.kind)
-            if total is not None and f.part_of is None and f.char_start > cue_start:
-                f.part_of = total
+            if f.part_of is None and f.char_start > cue_start:
+                f.part_of = breakdown_total(f, figures, candidates)
     _table_totals(figures, blocks)
+
+
+SUMMABLE_KINDS = ("money", "count", "quantity")  # a percent or a ratio is never a sum of parts
+
+
+def can_be_part(part: Figure, total: Figure) -> bool:
+    """Parts add up to their total: same summable kind, and a unit that names the same thing."""
+    return part.kind == total.kind and part.kind in SUMMABLE_KINDS and same_unit_head(part.unit, total.unit)
+
+
+def same_unit_head(a: str, b: str) -> bool:
+    """`hộ` / `hộ nghèo` name the same thing; `lượt` / `vụ` do not."""
+    wa, wb = a.lower().split(), b.lower().split()
+    return wa[:1] == wb[:1]
+
+
+def breakdown_total(part: Figure, figures: list[Figure], candidates: list[int]) -> int | None:
+    """The total a "trong đó" part belongs to: the nearest with the same unit, else the nearest of
+    its kind (counting a part as its own figure too would double-count it in consolidation)."""
+    if part.kind not in SUMMABLE_KINDS:
+        return None
+    same_kind = [t for t in candidates if figures[t].kind == part.kind]
+    same_unit = [t for t in same_kind if same_unit_head(part.unit, figures[t].unit)]
+    return (same_unit or same_kind or [None])[0]
 
 
 def _breakdown_end(text: str, cue_end: int) -> int:

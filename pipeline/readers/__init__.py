@@ -12,12 +12,13 @@ from typing import Any
 
 from pipeline.document import Document
 from pipeline.readers.detect import detect_format
-from pipeline.readers.guards import check_before_parse, check_document
+from pipeline.readers.guards import check_before_parse, check_document, check_file_size
 
 
 def read_document(path: Path | str, metadata_overrides: dict[str, Any] | None = None) -> Document:
     """Read a .txt/.docx/.pdf report; raises DocumentRejected with a stable code when it cannot."""
     path = Path(path)
+    check_file_size(path.stat().st_size, path.name)  # before a huge file is read into memory
     raw = path.read_bytes()
     sha256 = hashlib.sha256(raw).hexdigest()
     kind = detect_format(raw, path.name)
