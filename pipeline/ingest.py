@@ -18,12 +18,8 @@ from rich.table import Table
 from pipeline.document import Document
 from pipeline.errors import DocumentRejected
 from pipeline.figure import Figure
+from pipeline.sandbox import read_in_child  # untrusted files are parsed in a limited child
 from pipeline.store.api import LoadResult, Store
-
-try:  # the child-process sandbox when present (issue 7), else the reader in this process
-    from pipeline.sandbox import read_in_child as read_file
-except ImportError:  # pragma: no cover - depends on which helpers' work is merged
-    from pipeline.readers import read_document as read_file
 
 READABLE_SUFFIXES = (".txt", ".docx", ".pdf", ".doc")  # .doc goes to the reader, which explains E003
 SKIPPED_PREFIXES = (".", "~$")  # hidden files and Word's lock files are not submissions
@@ -63,7 +59,7 @@ def read_and_extract(path: Path) -> tuple[Document, list[Figure]]:
     """The canonical document and the extractor's figures; DocumentRejected when either fails."""
     if path.suffix.lower() not in READABLE_SUFFIXES:
         raise DocumentRejected("E002_UNKNOWN_FORMAT", path.name, f"'{path.suffix or path.name}'")
-    document = read_file(path)
+    document = read_in_child(path)
     from extractors import extract_figures
 
     try:

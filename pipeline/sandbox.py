@@ -1,13 +1,16 @@
 """Reads one submitted file in a child process, so a hostile or broken file cannot take the batch down.
 
-The child sets its own memory (RLIMIT_AS) and CPU (RLIMIT_CPU) limits before importing any
-parser, and the parent kills it after a wall-clock timeout. Whatever goes wrong in the child
-comes back as a DocumentRejected with a stable code; the child's own output goes to a log file,
-never to the officer's console. The result travels as JSON rather than pickle, so a child
-that a file managed to subvert still cannot run code in the parent.
+The child sets its own memory (RLIMIT_AS) and CPU (RLIMIT_CPU) limits before it reads, and it is
+killed after a wall-clock timeout. Whatever goes wrong in the child comes back as a
+DocumentRejected with a stable code; the child's own output goes to a log file, never to the
+officer's console. The result travels as JSON rather than pickle, so a child that a file
+managed to subvert still cannot run code in the parent.
 
-It is a plain subprocess, not multiprocessing, because Prefect and Dask workers may be daemonic
-processes, which multiprocessing refuses to give children.
+On Linux the child is forked from a pre-warmed zygote (pipeline/zygote.py), which costs a
+fraction of starting an interpreter and importing the parsers; elsewhere, or if the zygote cannot
+start, it is a fresh interpreter (`python -m pipeline.sandbox`). Both are plain subprocesses, not
+multiprocessing, because Prefect and Dask workers may be daemonic processes, which
+multiprocessing refuses to give children.
 """
 
 from __future__ import annotations
@@ -19,15 +22,26 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pipeline.document import Block, Document, DocumentMetadata, Period, TableCell
 from pipeline.errors import REASONS, DocumentRejected
 from pipeline.readers.guards import DEFAULT_LIMITS, Limits, check_file_size, set_limits
+from pipeline.zygote import ZygoteGone, child_environment, zygote
 
 LOG_TAIL_BYTES = 4000  # how much of the child's log is kept for the rejection's detail
+ZYGOTE_ATTEMPTS = 2  # a zygote that dies mid-read is replaced and the file tried once more
+NO_ZYGOTE_ENV = "TONGHOP_NO_ZYGOTE"  # "1": a fresh interpreter per file (to compare, or to debug)
+
+# Runs one child over a file: (its exit status or -signal, whether it was killed for time).
+ChildRunner = Callable[[Path, Limits, IO[bytes], IO[bytes]], tuple[int, bool]]
+
+
+class ZygoteUnavailable(Exception):
+    """The zygote could not be started at all; the fresh-interpreter child reads instead."""
 
 # Exceptions a parser raises on a bad file, by class name (found anywhere in the exception's
 # class hierarchy or in what it wraps), and the code each one means. Names, not imports, so
@@ -62,32 +76,60 @@ def read_in_child(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """`read_document(path)` in a child process with memory, CPU and time limits."""
     path = Path(path)
     check_file_size(path.stat().st_size, path.name, limits)
-    command = [sys.executable, "-m", "pipeline.sandbox", str(path), json.dumps(asdict(limits))]
-    with tempfile.TemporaryFile() as log:
-        child = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, env=_child_environment()
-        )
+    for attempt in range(ZYGOTE_ATTEMPTS if uses_zygote() else 0):
         try:
-            out, _ = child.communicate(timeout=limits.wall_seconds)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.communicate()
-            raise DocumentRejected(
-                "E008_TIMEOUT", path.name, f"no result after {limits.wall_seconds:g} s"
-            ) from None
-        finally:
-            if child.poll() is None:  # interrupted (Ctrl-C): never leave a parser running
-                child.kill()
-                child.wait()
+            return _read_once(path, limits, _run_in_zygote)
+        except ZygoteGone:  # the helper itself died (not the reader): retry once on a new one
+            if attempt + 1 == ZYGOTE_ATTEMPTS:
+                detail = "the reading helper stopped twice while reading it"
+                raise DocumentRejected("E014_PARSER_CRASH", path.name, detail) from None
+        except ZygoteUnavailable:
+            break  # it would not even start: this file goes the slow, sure way
+    return _read_once(path, limits, _run_fresh_interpreter)
+
+
+def uses_zygote() -> bool:
+    """The one place that decides: fork from the zygote where fork and PR_SET_PDEATHSIG exist."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and os.environ.get(NO_ZYGOTE_ENV) != "1"
+
+
+def _read_once(path: Path, limits: Limits, run: ChildRunner) -> Document:
+    """One child reads `path`: its exit status, result and log tail become a Document or a rejection."""
+    with tempfile.TemporaryFile() as result, tempfile.TemporaryFile() as log:
+        returncode, timed_out = run(path, limits, result, log)
+        if timed_out:
+            raise DocumentRejected("E008_TIMEOUT", path.name, f"no result after {limits.wall_seconds:g} s")
+        result.seek(0)
+        out = result.read()
         log.seek(max(0, log.seek(0, os.SEEK_END) - LOG_TAIL_BYTES))
         log_tail = log.read().decode("utf-8", "replace")
-    return _outcome(child.returncode, out, log_tail, path.name, limits)
+    return _outcome(returncode, out, log_tail, path.name, limits)
 
 
-def _child_environment() -> dict[str, str]:
-    """The parent's environment with numeric libraries held to one thread: their per-thread
-    buffers reserve address space, which on a many-core machine would eat the RLIMIT_AS budget."""
-    return {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+def _run_in_zygote(path: Path, limits: Limits, result: IO[bytes], log: IO[bytes]) -> tuple[int, bool]:
+    """A grandchild forked from this process's zygote reads the file."""
+    try:
+        helper = zygote()
+    except ZygoteGone as error:
+        raise ZygoteUnavailable(str(error)) from None
+    reply = helper.run(path, limits, result.fileno(), log.fileno())
+    return reply.status, reply.timed_out
+
+
+def _run_fresh_interpreter(path: Path, limits: Limits, result: IO[bytes], log: IO[bytes]) -> tuple[int, bool]:
+    """A new interpreter (`python -m pipeline.sandbox`) reads the file: slower, needs no fork."""
+    command = [sys.executable, "-m", "pipeline.sandbox", str(path), json.dumps(asdict(limits))]
+    environment = child_environment()
+    child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=result, stderr=log, env=environment)
+    try:
+        child.wait(timeout=limits.wall_seconds)
+        return child.returncode, False
+    except subprocess.TimeoutExpired:
+        return -signal.SIGKILL, True
+    finally:
+        if child.poll() is None:  # timed out or interrupted (Ctrl-C): never leave a parser running
+            child.kill()
+            child.wait()
 
 
 def _outcome(returncode: int, out: bytes, log_tail: str, name: str, limits: Limits) -> Document:
@@ -190,13 +232,9 @@ def _limit_self(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _child(path: str, limits_json: str) -> None:
-    """The child's whole life: limit itself, read, write one JSON result to the parent's pipe."""
-    result = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)  # anything a library prints goes to the log, never into the result
-    sys.stdout = sys.stderr
+def read_and_report(path: str, limits: Limits, result: IO[str]) -> None:
+    """What every child does: limit itself, read, write one JSON result (a document or a code)."""
     try:
-        limits = Limits(**json.loads(limits_json))
         _limit_self(limits)
         set_limits(limits)
         from pipeline.readers import read_document
@@ -210,6 +248,14 @@ def _child(path: str, limits_json: str) -> None:
 
             traceback.print_exc()  # to the log file, for whoever investigates the quarantine
     json.dump(payload, result, ensure_ascii=False)
+
+
+def _child(path: str, limits_json: str) -> None:
+    """The fresh-interpreter child: its stdout is the result file, anything printed goes to the log."""
+    result = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # anything a library prints goes to the log, never into the result
+    sys.stdout = sys.stderr
+    read_and_report(path, Limits(**json.loads(limits_json)), result)
     result.close()
 
 

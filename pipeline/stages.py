@@ -22,6 +22,7 @@ from pipeline.faults import install_load_pause, pause_point
 from pipeline.figure import Figure
 from pipeline.inbox import Inbox, file_done, file_quarantined
 from pipeline.ingest import file_sha256
+from pipeline.sandbox import read_in_child
 from pipeline.store.api import Store
 
 
@@ -105,22 +106,11 @@ def claimed_file(path: Path) -> Claimed:
     return Claimed(path=path, sha256=file_sha256(path), name=path.name)
 
 
-def _reader():
-    """The child-process sandbox when it is installed, the in-process reader otherwise."""
-    try:
-        from pipeline.sandbox import read_in_child
-    except ImportError:
-        from pipeline.readers import read_document
-
-        return read_document
-    return read_in_child
-
-
 def read_stage(claimed: Claimed) -> Extracted | Rejected:
-    """Parse the file (in a child process with limits when the sandbox is available)."""
+    """Parse the untrusted file in a child process with memory, CPU and time limits."""
     started = time.perf_counter()
     try:
-        document = _reader()(claimed.path)
+        document = read_in_child(claimed.path)
     except DocumentRejected as rejected:
         return Rejected(claimed, rejected.code, rejected.message(), {"read": time.perf_counter() - started})
     document.path = claimed.name  # the name as submitted, not its place in processing/
