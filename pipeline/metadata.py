@@ -97,7 +97,8 @@ def _prepare(document: Document) -> _Text:
         title.append((block.start, block.end))
     parts = []
     for i, block in enumerate(body):
-        if block.kind == "heading" and block.level == 1 and block.numbering.lower().startswith("phần"):
+        is_part = block.kind == "heading" and block.level == 1
+        if is_part and block.numbering.lower().startswith(_cues()["part_heading"]):
             end = block.end
             following = body[i + 1] if i + 1 < len(body) else None
             if following is not None and following.kind == "paragraph":
@@ -134,7 +135,7 @@ def _doc_type(t: _Text, has_headings: bool) -> str:
             kind = re.match(rf"(?:{_alternation(cues['report_kinds'])})\b", following)
             return f"{line} {kind.group(0)}" if kind else line
         period = _first_period(line)
-        stops = [m.start() for m in re.finditer(r" của |,? ngày ", line)]
+        stops = [m.start() for m in re.finditer(_cues()["issuer_ends_before"], line)]
         cut = min([*stops, period[0] if period else len(line)])
         return " ".join(line[:cut].split())
     if _news_date(t) or not has_headings:
