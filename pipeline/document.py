@@ -59,6 +59,12 @@ class Block:
         record["section"] = list(self.section)
         return record
 
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Block:
+        """The inverse of `to_record` (a child process's JSON, the store's blocks column)."""
+        cell = TableCell(**record["cell"]) if record.get("cell") else None
+        return cls(**{**record, "section": tuple(record.get("section") or ()), "cell": cell})
+
 
 @dataclass(slots=True)
 class Period:
@@ -125,3 +131,21 @@ class Document:
             "blocks": [b.to_record() for b in self.blocks],
             "text": self.text,
         }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Document:
+        """The inverse of `to_record`; fields a partial record lacks (the store's) keep their defaults."""
+        meta = dict(record.get("metadata") or {})
+        meta["periods"] = [Period(**p) for p in meta.get("periods", [])]
+        return cls(
+            text=record["text"],
+            blocks=[Block.from_record(b) for b in record["blocks"]],
+            path=record["path"],
+            format=record["format"],
+            sha256=record["sha256"],
+            encoding=record.get("encoding", ""),
+            flags=list(record.get("flags", [])),
+            metadata=DocumentMetadata(**meta),
+            page_count=record.get("page_count"),
+            headers_footers=list(record.get("headers_footers", [])),
+        )

@@ -27,7 +27,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.document import Block, Document, DocumentMetadata, Period, TableCell
+from pipeline.document import Document
 from pipeline.errors import REASONS, DocumentRejected
 from pipeline.readers.guards import DEFAULT_LIMITS, Limits, check_file_size, set_limits
 from pipeline.zygote import ZygoteGone, child_environment, zygote
@@ -148,7 +148,7 @@ def _outcome(returncode: int, out: bytes, log_tail: str, name: str, limits: Limi
             code = str(payload["rejected"]["code"])
             detail = str(payload["rejected"]["detail"])[:500]
             raise DocumentRejected(code if code in REASONS else "E014_PARSER_CRASH", name, detail)
-        return document_from_record(payload["document"])
+        return Document.from_record(payload["document"])
     except (ValueError, KeyError, TypeError):  # no result, or not the shape the child writes
         last = log_tail.strip().splitlines()[-1:] or [f"exit status {returncode}"]
         raise DocumentRejected("E014_PARSER_CRASH", name, last[0][-300:]) from None
@@ -201,28 +201,6 @@ def _exception_chain(error: BaseException) -> list[BaseException]:
 def _describe(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__
-
-
-def document_from_record(record: dict[str, Any]) -> Document:
-    """Rebuild a Document from `Document.to_record()` (the child's JSON)."""
-    blocks = []
-    for b in record["blocks"]:
-        cell = TableCell(**b["cell"]) if b.get("cell") else None
-        blocks.append(Block(**{**b, "section": tuple(b["section"]), "cell": cell}))
-    meta = dict(record["metadata"])
-    meta["periods"] = [Period(**p) for p in meta.get("periods", [])]
-    return Document(
-        text=record["text"],
-        blocks=blocks,
-        path=record["path"],
-        format=record["format"],
-        sha256=record["sha256"],
-        encoding=record["encoding"],
-        flags=list(record["flags"]),
-        metadata=DocumentMetadata(**meta),
-        page_count=record["page_count"],
-        headers_footers=list(record["headers_footers"]),
-    )
 
 
 def _limit_self(limits: Limits) -> None:

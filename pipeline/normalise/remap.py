@@ -5,22 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pipeline.document import Block, Document, TableCell
+from pipeline.document import Document
 from pipeline.figure import Figure
 from pipeline.normalise.catalogue import Catalogue, load_catalogue, map_figures
 from pipeline.store.api import Store
-
-
-def stored_document(record: dict[str, Any]) -> Document:
-    """The canonical document back from the store's text and blocks (enough for figure context)."""
-    blocks = []
-    for block in record["blocks"]:
-        values = dict(block)
-        values["section"] = tuple(values.get("section") or ())
-        if values.get("cell"):
-            values["cell"] = TableCell(**values["cell"])
-        blocks.append(Block(**values))
-    return Document(record["text"], blocks, record["path"], record["format"], record["sha256"])
 
 
 def stored_figure(row: dict[str, Any]) -> Figure:
@@ -54,7 +42,7 @@ def remap_store(store: Store, catalogue: Catalogue | None = None) -> int:
         rows = [r for r in store.figures(document_id=record["id"]) if r["review_status"] != "corrected"]
         if not rows:
             continue
-        document = stored_document(store.document(record["id"]))
+        document = Document.from_record(store.document(record["id"]))
         figures = [stored_figure(r) for r in rows]
         index = {r["figure_id"]: i for i, r in enumerate(rows)}
         for i, row in enumerate(rows):  # parts inherit their total's line, as at load time
