@@ -1,12 +1,14 @@
 """The `ingest-inbox` flow: claim the inbox's new files and take each through the pipeline stages.
 
 Only wiring lives here: every step is a function of `pipeline.inbox` or `pipeline.stages`; this
-module adds what Prefect is for: tasks with retries for transient faults, results cached by
-file content, a choice of task runner (threads here, a Dask cluster beyond) and artifacts.
+module adds what Prefect is for: tasks with retries for transient faults, reads cached by file
+content, a choice of task runner (threads here, a Dask cluster beyond) and artifacts.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
 import time
 from datetime import timedelta
@@ -15,9 +17,14 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.futures import wait
+from prefect.results import ResultStore, get_result_store
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
+from prefect.types._datetime import now
+from prefect.utilities.annotations import opaque
 
 from pipeline import stages
 from pipeline.faults import is_transient
@@ -39,10 +46,44 @@ def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
     return isinstance(fault, BaseException) and is_transient(fault)
 
 
-def _by_content(context: Any, parameters: dict[str, Any]) -> str:
-    """A cache key from the file's sha256 (not its path) and the reading code's fingerprint:
-    the same report under any name is read once; a fixed reader is never served stale results."""
-    return f"tonghop-read-{stages.code_fingerprint()}-{parameters['claimed'].sha256}"
+CACHE_DAYS = 7
+
+
+def read_cache_key(claimed: Claimed) -> str:
+    """The file's sha256 (not its path) and the reading code's fingerprint: the same report under
+    any name is read once; a fixed reader is never served results read before the fix."""
+    return f"tonghop-read-{stages.code_fingerprint()}-{claimed.sha256}"
+
+
+def read_through_cache(claimed: Claimed, cache: ResultStore) -> stages.Extracted | stages.Rejected:
+    """Read one file, or take it from Prefect's result storage if this content was read before.
+
+    Only documents that read are kept: a refusal costs little to repeat, and a file that timed
+    out on a busy machine deserves a second try.
+    """
+    key = read_cache_key(claimed)
+    started = time.perf_counter()
+    cached = _cached(cache, key)
+    if cached is not None:
+        # A new item around the cached document, under this run's file name: Prefect keeps recent
+        # records in memory, so the cached object may be the very one another file is using.
+        document = dataclasses.replace(cached.document, path=claimed.name)
+        return stages.Extracted(claimed, document, [], timings={"read_cache": time.perf_counter() - started})
+    read = stages.read_stage(claimed)
+    if isinstance(read, stages.Extracted):
+        cache.write(read, key=key, expiration=now("UTC") + timedelta(days=CACHE_DAYS))
+    return read
+
+
+def _cached(cache: ResultStore, key: str) -> stages.Extracted | None:
+    """The cached read, or None; a record that cannot be read back only means reading again."""
+    try:
+        if cache.exists(key):
+            item = cache.read(key).result
+            return item if isinstance(item, stages.Extracted) else None
+    except Exception as unreadable:  # a damaged or foreign record must never fail the file
+        get_run_logger().warning("Read cache %s unreadable (%s); reading the file again.", key, unreadable)
+    return None
 
 
 _retry_transient = {
@@ -52,50 +93,71 @@ _retry_transient = {
 }
 
 
-# Only reading is cached: it is the costly step (a child process per file); extraction and
-# normalising take a few tens of milliseconds, less than writing and reading back a cached result.
-@task(
-    name="read",
-    cache_key_fn=_by_content,
-    persist_result=True,
-    cache_expiration=timedelta(days=7),
-    **_retry_transient,
-)
-def read(claimed: Claimed) -> stages.Extracted | stages.Rejected:
-    return stages.read_stage(claimed)
+# Each task takes a parcel of a few documents, not one: a Prefect task run costs about as much as
+# extracting a document (see `make bench`), so four task runs per document would spend more time
+# on orchestration than on the work. Within a parcel every document keeps its own outcome, and
+# the read cache stays keyed by each document's content.
+@task(name="read", task_run_name="read · {label}", cache_policy=NO_CACHE, **_retry_transient)
+def read(parcel: list[Claimed], label: str) -> list[stages.Extracted | stages.Rejected]:
+    cache = get_result_store()
+    return [read_through_cache(claimed, cache) for claimed in parcel]
 
 
-@task(name="extract", **_retry_transient)
-def extract(item: stages.Extracted | stages.Rejected) -> stages.Extracted | stages.Rejected:
-    return stages.extract_stage(item)
+@task(name="extract", task_run_name="extract · {label}", cache_policy=NO_CACHE, **_retry_transient)
+def extract(
+    items: list[stages.Extracted | stages.Rejected], label: str
+) -> list[stages.Extracted | stages.Rejected]:
+    return [stages.extract_stage(item) for item in items]
 
 
-@task(name="normalise", **_retry_transient)
-def normalise(item: stages.Extracted | stages.Rejected) -> stages.Extracted | stages.Rejected:
-    return stages.normalise_stage(item)
+@task(name="normalise", task_run_name="normalise · {label}", cache_policy=NO_CACHE, **_retry_transient)
+def normalise(
+    items: list[stages.Extracted | stages.Rejected], label: str
+) -> list[stages.Extracted | stages.Rejected]:
+    return [stages.normalise_stage(item) for item in items]
 
 
-# Loading and filing away share one task: both are cheap next to reading, both are safe to repeat
-# (the store answers "unchanged" for content it already holds), and every task costs Prefect time.
-@task(name="load", **_retry_transient)
+# Loading and filing away share one task: both are cheap next to reading and both are safe to
+# repeat. A retry after a transient fault resumes at the first document not yet filed away: the
+# ones before it are already in done/ with their outcome kept on the item.
+@task(name="load", task_run_name="load · {label}", cache_policy=NO_CACHE, **_retry_transient)
 def load(
-    item: stages.Extracted | stages.Rejected,
-    claimed: Claimed,
+    items: list[stages.Extracted | stages.Rejected],
+    label: str,
     store_url: str,
     run_id: int | None,
     inbox_root: str,
-) -> Outcome:
-    outcome = stages.load_stage(item, claimed, store_url, run_id)
-    return stages.file_away_stage(outcome, Path(inbox_root))
+) -> list[Outcome]:
+    for item in items:
+        if item.filed is None:
+            outcome = stages.load_stage(item, item.claimed, store_url, run_id)
+            item.filed = stages.file_away_stage(outcome, Path(inbox_root))
+    return [item.filed for item in items]
 
 
-TASKS_PER_DOCUMENT = 4  # read, extract, normalise, load
+TASKS_PER_PARCEL = 4  # read, extract, normalise, load
+DOCUMENTS_PER_TASK = 8
 
 
 def default_threads() -> int:
-    """Documents under way at once with the thread runner: two per CPU, since each mostly waits
+    """Parcels under way at once with the thread runner: two per CPU, since each mostly waits
     on its reader child process or on the Prefect API."""
     return 2 * (os.cpu_count() or 1)
+
+
+def parcel_size(files: int, per_task: int, lanes: int) -> int:
+    """Up to `per_task` documents per task run, but never so many that a small inbox leaves lanes idle."""
+    return max(1, min(per_task, math.ceil(files / max(1, lanes))))
+
+
+def parcels(claimed: list[Claimed], size: int) -> list[list[Claimed]]:
+    return [claimed[i : i + size] for i in range(0, len(claimed), size)]
+
+
+def parcel_label(parcel: list[Claimed]) -> str:
+    """How a task run is named in the Prefect UI: its first file, and how many more."""
+    more = f" +{len(parcel) - 1}" if len(parcel) > 1 else ""
+    return f"{parcel[0].name}{more}"
 
 
 def task_runner_for(dask_address: str = "", workers: int = 0, threads: int = 0) -> Any:
@@ -109,43 +171,59 @@ def task_runner_for(dask_address: str = "", workers: int = 0, threads: int = 0) 
         return DaskTaskRunner(
             cluster_kwargs={"n_workers": workers, "threads_per_worker": 4, "processes": True}
         )
-    # A submitted task holds its thread while it waits for the task before it, so each document
+    # A submitted task holds its thread while it waits for the task before it, so each parcel
     # under way needs one thread per task of its chain, or the waiting tasks starve the reads.
-    return ThreadPoolTaskRunner(max_workers=(threads or default_threads()) * TASKS_PER_DOCUMENT)
+    return ThreadPoolTaskRunner(max_workers=(threads or default_threads()) * TASKS_PER_PARCEL)
 
 
-def _failed(claimed: Claimed, futures: list[Any]) -> Outcome:
-    """The outcome of a chain that did not finish: the file stays in processing/ for the next run."""
+def _hand_over(future: Any) -> Any:
+    """What a task is given of the task before it. With threads the result is passed as it is
+    (`opaque`: Prefect does not walk every block and figure looking for futures). Dask must see
+    its own futures to move data between workers, and would unwrap `opaque` into a plain tuple."""
+    runner = FlowRunContext.get().task_runner  # type: ignore[union-attr]
+    return opaque(future) if isinstance(runner, ThreadPoolTaskRunner) else future
+
+
+def _failed(parcel: list[Claimed], futures: list[Any]) -> list[Outcome]:
+    """The outcomes of a chain that did not finish: its files stay in processing/ for the next run."""
     message = "unfinished"
     for future in futures:
         state = future.state
         if state.is_failed() or state.is_crashed():
             message = state.message or repr(state.data)
             break
-    return Outcome(
-        claimed.name, claimed.sha256, "failed", message=message, filed_as=f"processing/{claimed.name}"
-    )
+    return [
+        Outcome(
+            claimed.name, claimed.sha256, "failed", message=message, filed_as=f"processing/{claimed.name}"
+        )
+        for claimed in parcel
+    ]
 
 
 @flow(name="process-documents")
 def process_documents(
-    claimed: list[Claimed], store_url: str, inbox_root: str, run_id: int | None, in_flight: int = 64
+    claimed: list[Claimed],
+    store_url: str,
+    inbox_root: str,
+    run_id: int | None,
+    in_flight: int = 64,
+    per_task: int = DOCUMENTS_PER_TASK,
 ) -> list[Outcome]:
-    """Per document: read → extract → normalise → load (and file away), documents in parallel.
+    """Per parcel of documents: read → extract → normalise → load (and file away), parcels in parallel.
 
-    At most `in_flight` documents are under way at once: a new one starts as soon as any finishes,
+    At most `in_flight` parcels are under way at once: a new one starts as soon as any finishes,
     and a batch of thousands keeps memory flat.
     """
     outcomes: list[Outcome] = []
-    under_way: list[tuple[Claimed, list[Any]]] = []
+    under_way: list[tuple[list[Claimed], list[Any]]] = []
 
-    def collect(finished: tuple[Claimed, list[Any]]) -> None:
-        item, chain = finished
+    def collect(finished: tuple[list[Claimed], list[Any]]) -> None:
+        parcel, chain = finished
         wait(chain)
         last = chain[-1]
-        outcomes.append(last.result() if last.state.is_completed() else _failed(item, chain))
+        outcomes.extend(last.result() if last.state.is_completed() else _failed(parcel, chain))
 
-    for item in claimed:
+    for parcel in parcels(claimed, parcel_size(len(claimed), per_task, in_flight)):
         while len(under_way) >= in_flight:
             done = [entry for entry in under_way if entry[1][-1].wrapped_future.done()]
             if not done:
@@ -153,11 +231,12 @@ def process_documents(
             for entry in done:
                 under_way.remove(entry)
                 collect(entry)
-        read_f = read.submit(item)
-        extract_f = extract.submit(read_f)
-        normalise_f = normalise.submit(extract_f)
-        load_f = load.submit(normalise_f, item, store_url, run_id, inbox_root)
-        under_way.append((item, [read_f, extract_f, normalise_f, load_f]))
+        label = parcel_label(parcel)
+        read_f = read.submit(parcel, label)
+        extract_f = extract.submit(_hand_over(read_f), label)
+        normalise_f = normalise.submit(_hand_over(extract_f), label)
+        load_f = load.submit(_hand_over(normalise_f), label, store_url, run_id, inbox_root)
+        under_way.append((parcel, [read_f, extract_f, normalise_f, load_f]))
     for entry in under_way:
         collect(entry)
     return outcomes
@@ -172,6 +251,7 @@ def ingest_inbox(
     workers: int = 0,
     threads: int = 0,
     export_to: str = "",
+    per_task: int = DOCUMENTS_PER_TASK,
 ) -> dict[str, Any]:
     """Claim the inbox's new (and left-over) files, load each, file it away, report what happened.
 
@@ -197,7 +277,7 @@ def ingest_inbox(
         runner = task_runner_for(dask_address, workers, threads)
         in_flight = 8 * workers if workers else 64 if dask_address else threads or default_threads()
         outcomes = process_documents.with_options(task_runner=runner)(
-            claimed, url, str(box.root), run_id, in_flight
+            claimed, url, str(box.root), run_id, in_flight, per_task
         )
         tally = counts(outcomes)
         store_.finish_run(run_id, tally)

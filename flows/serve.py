@@ -40,6 +40,22 @@ def quiet_prefect_environment() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+# Prefect's server records task runs from the events its clients send, by default one event per
+# database transaction. Batching them cuts the server's CPU for a 1,000-document run by about
+# half (measured with `make bench`); the Prefect UI shows a task's new state at most a second later.
+SERVER_TUNING = {
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "200",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "50",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "1",
+}
+
+
+def tuned_server_environment() -> None:
+    """The batching above, for a Prefect server started from this process (kept if already set)."""
+    for name, value in SERVER_TUNING.items():
+        os.environ.setdefault(name, value)
+
+
 def api_is_up(api_url: str) -> bool:
     try:
         return httpx.get(f"{api_url.rstrip('/')}/health", timeout=2).status_code == 200
@@ -52,6 +68,7 @@ def start_api_server(host: str, port: int, log: Path, timeout: float = 90) -> su
     log.parent.mkdir(parents=True, exist_ok=True)
     # SQLAlchemy is pinned to 2.0.x because Prefect 3.8.8's scheduler cannot insert runs on 2.1
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)]
+    tuned_server_environment()
     with log.open("ab") as out:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
     api_url = f"http://{host}:{port}/api"
@@ -101,6 +118,7 @@ def serve_inbox(
     export_to: str = "",
     dask_address: str = "",
     workers: int = 0,
+    per_task: int = 0,
     host: str = "127.0.0.1",
     port: int = 4200,
     say: Callable[[str], None] = print,
@@ -124,6 +142,8 @@ def serve_inbox(
             "workers": workers,
             "export_to": export_to,
         }
+        if per_task:
+            parameters["per_task"] = per_task
         ingest = ingest_inbox.to_deployment(
             name="inbox",
             parameters=parameters,

@@ -66,11 +66,11 @@ def bench_extract(samples: Path, megabytes: float, runs: int, top: int) -> None:
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:6000])
 
 
-def bench_flow(samples: Path, docs: int = 1000) -> None:
+def bench_flow(samples: Path, docs: int = 1000, per_task: int = 0) -> None:
     """End-to-end: a batch generated from the samples through the inbox flow (pipeline/bench_flow.py)."""
     from pipeline.bench_flow import bench_flow as run_flow_bench
 
-    run_flow_bench(docs)
+    run_flow_bench(docs, per_task=per_task)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,11 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--top", type=int, default=15, help="profile lines to print")
     ap.add_argument("--docs", type=int, default=1000, help="generated .docx reports for the flow part")
+    ap.add_argument(
+        "--per-task", type=int, default=0, help="documents per Prefect task run (default: the flow's own)"
+    )
     a = ap.parse_args(argv)
     if a.part in ("extract", "all"):
         bench_extract(a.samples, a.mb, a.runs, a.top)
     if a.part in ("flow", "all"):
-        bench_flow(a.samples, a.docs)
+        bench_flow(a.samples, a.docs, a.per_task)
     return 0
 
 

@@ -7,6 +7,7 @@ The same batch runs three ways into a fresh SQLite store each time:
   prefect  the `ingest-inbox` flow with the local thread runner;
   dask     the same flow with a local Dask cluster of 2 worker processes.
 Prefect's overhead is the flow's extra wall time over the plain run with the same concurrency.
+`--per-task 1` gives every document its own task chain, to see what parcels save.
 Numbers are printed, never asserted.
 """
 
@@ -97,17 +98,25 @@ def stage_line(result: dict[str, Any]) -> str:
     return "  ".join(f"{s} {seconds.get(s, 0):.0f} s ({seconds.get(s, 0) / total:.0%})" for s in STAGES)
 
 
-def bench_flow(docs: int = 1000, workdir: Path | None = None, threads: int = 0) -> None:
+def bench_flow(docs: int = 1000, workdir: Path | None = None, threads: int = 0, per_task: int = 0) -> None:
     """Print documents/s and Prefect's share of the time for the local and the Dask runner."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from flows.serve import quiet_prefect_environment, tuned_server_environment
+
+    quiet_prefect_environment()
+    tuned_server_environment()  # the temporary server below runs as `tonghop serve` starts its own
     batch = generated_batch(docs, REPO / "output" / "bench" / f"batch-{docs}")
     workdir = workdir or REPO / "output" / "bench" / f"run-{os.getpid()}"  # one per bench process
     workdir.mkdir(parents=True, exist_ok=True)
-    from flows.ingest import TASKS_PER_DOCUMENT, default_threads
+    from flows.ingest import DOCUMENTS_PER_TASK, TASKS_PER_PARCEL, default_threads, parcel_size
 
     threads = threads or default_threads()
-    print(f"flow: {os.cpu_count()} CPUs; local runner {threads} threads; reading in a child process per file")
+    per_task = per_task or DOCUMENTS_PER_TASK
+    size = parcel_size(docs, per_task, threads)
+    task_runs = -(-docs // size) * TASKS_PER_PARCEL
+    print(
+        f"flow: {os.cpu_count()} CPUs; local runner {threads} parcels at once, {size} documents per "
+        f"task run ({task_runs} task runs); reading in a child process per file"
+    )
 
     from prefect.settings import PREFECT_RESULTS_LOCAL_STORAGE_PATH, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
@@ -130,20 +139,24 @@ def bench_flow(docs: int = 1000, workdir: Path | None = None, threads: int = 0) 
         local_wall, local = timed(
             "prefect, thread runner",
             docs,
-            lambda: run_flow(fresh_inbox(batch, workdir / "inbox"), store("local"), threads=threads),
+            lambda: run_flow(
+                fresh_inbox(batch, workdir / "inbox"), store("local"), threads=threads, per_task=per_task
+            ),
         )
         print(f"flow:   inside stages: {stage_line(local)}")
         share = max(0.0, 1 - plain_wall / local_wall)
-        per_task = (local_wall - plain_wall) / (docs * TASKS_PER_DOCUMENT) * threads * 1000
+        per_run = (local_wall - plain_wall) / task_runs * 1000
         print(
             f"flow:   Prefect overhead {share:.0%} of the run "
-            f"({local_wall - plain_wall:.1f} s over plain; ≈{per_task:.0f} ms per task-slot)"
+            f"({local_wall - plain_wall:.1f} s over plain; ≈{per_run:.0f} ms of wall time per task run)"
         )
         shutil.rmtree(results_dir, ignore_errors=True)  # no cache hits from the previous run
         dask_wall, dask = timed(
             "prefect, Dask 2 workers",
             docs,
-            lambda: run_flow(fresh_inbox(batch, workdir / "inbox"), store("dask"), workers=2),
+            lambda: run_flow(
+                fresh_inbox(batch, workdir / "inbox"), store("dask"), workers=2, per_task=per_task
+            ),
         )
         print(f"flow:   inside stages: {stage_line(dask)}")
         print(f"flow:   Dask run vs plain threads: {dask_wall / plain_wall:.2f}× the wall time")

@@ -83,6 +83,12 @@ def serve(
     export_to: Annotated[str, typer.Option("--export-to", help="Write exports here after each load")] = "",
     dask: Annotated[str, typer.Option("--dask", help="Run documents on this Dask scheduler (tcp://…)")] = "",
     workers: Annotated[int, typer.Option("--workers", help="Run documents on a local Dask cluster of N")] = 0,
+    per_task: Annotated[
+        int,
+        typer.Option(
+            "--per-task", min=0, help="Documents per Prefect task run (0: the flow's default; 1: one each)"
+        ),
+    ] = 0,
     port: Annotated[int, typer.Option("--port", help="Port of the Prefect server to start or reuse")] = 4200,
 ) -> None:
     """Load reports dropped into the inbox on a schedule (Prefect); shows where the Prefect UI is."""
@@ -94,7 +100,7 @@ def serve(
         raise typer.BadParameter(str(wrong)) from None
     serve_inbox(
         inbox, every=interval, cron=cron, store=store, export_to=export_to,
-        dask_address=dask, workers=workers, port=port, say=typer.echo,
+        dask_address=dask, workers=workers, per_task=per_task, port=port, say=typer.echo,
     )
 
 

@@ -43,6 +43,7 @@ class Rejected:
     code: str
     message: str
     timings: dict[str, float] = field(default_factory=dict)
+    filed: Outcome | None = None  # set once loaded and filed away: a retried load skips it
 
 
 @dataclass(slots=True)
@@ -54,6 +55,7 @@ class Extracted:
     figures: list[Figure]
     indicators: list[tuple[str, float]] | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    filed: Outcome | None = None  # set once loaded and filed away: a retried load skips it
 
 
 @dataclass(slots=True)
@@ -71,7 +73,7 @@ class Outcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-# The code and data whose change must invalidate cached reading results (a Document).
+# The code and data whose change must invalidate cached reading results (an Extracted document).
 FINGERPRINTED = (
     "pipeline/readers",
     "pipeline/data",  # metadata cue words and gazetteer
@@ -79,6 +81,7 @@ FINGERPRINTED = (
     "pipeline/matching.py",
     "pipeline/sandbox.py",
     "pipeline/document.py",
+    "pipeline/stages.py",  # the cached objects themselves (Extracted, Claimed)
 )
 FINGERPRINT_SUFFIXES = (".py", ".yaml", ".yml", ".tsv", ".json", ".txt")
 

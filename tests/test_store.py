@@ -43,6 +43,21 @@ def test_same_document_twice_changes_nothing(store, seed):
     assert counts["figures"] == len({f.figure_id(document.sha256) for f in figures})
 
 
+def test_the_same_file_again_in_the_same_run_is_a_retry_not_a_duplicate(store, seed):
+    document, figures = seed("000")
+    run = store.start_run("inbox")
+    assert store.load(document, figures, run_id=run).status == "loaded"
+    counts = store.row_counts()
+    # A retry after a fault between the commit and filing the file away: loaded by this run.
+    assert store.load(document, figures, run_id=run).status == "loaded"
+    # The same content under another name, or in a later run, is a duplicate.
+    renamed = dataclasses.replace(document, path="bản sao.txt")
+    assert store.load(renamed, figures, run_id=run).status == "unchanged"
+    assert store.load(document, figures, run_id=store.start_run("inbox")).status == "unchanged"
+    assert store.row_counts()["documents"] == counts["documents"]
+    assert store.row_counts()["figures"] == counts["figures"]
+
+
 def test_values_round_trip_exactly(store, seed):
     document, figures = seed("000")
     store.load(document, figures)

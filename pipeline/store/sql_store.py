@@ -156,11 +156,19 @@ class SqlStore:
         with self._write() as conn:
             existing = conn.execute(
                 sa.select(
-                    documents.c.id, documents.c.status, documents.c.path, documents.c.figure_count
+                    documents.c.id,
+                    documents.c.status,
+                    documents.c.path,
+                    documents.c.figure_count,
+                    documents.c.run_id,
                 ).where(documents.c.sha256 == document.sha256)
             ).first()
             if existing is not None and existing.status != "rejected":
-                return LoadResult("unchanged", existing.id, existing.path, existing.figure_count)
+                # The same file again in the same run is a retry after a fault that struck between
+                # the commit and filing the file away: it was loaded by this run, not before it.
+                retried = run_id is not None and existing.run_id == run_id and existing.path == document.path
+                status = "loaded" if retried else "unchanged"
+                return LoadResult(status, existing.id, existing.path, existing.figure_count)
             if existing is not None:  # a file once rejected now reads: replace the rejection record
                 conn.execute(documents.delete().where(documents.c.id == existing.id))
             older = (
