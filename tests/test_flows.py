@@ -123,14 +123,17 @@ def test_every_file_ends_in_done_or_quarantine_and_each_good_document_is_stored_
 
 
 @pytest.mark.slow
-def test_the_dask_runner_files_every_document_once(prefect_env: dict[str, str], tmp_path: Path) -> None:
-    """The same inbox on a local Dask cluster of two worker processes, parcels of two documents."""
+def test_the_dask_runner_files_every_document_once(
+    prefect_env: dict[str, str], store_url: str, tmp_path: Path
+) -> None:
+    """The same inbox on a local Dask cluster of two worker processes, parcels of two documents,
+    into SQLite and into PostgreSQL (the store a province shares between machines)."""
     from flows.ingest import ingest_inbox
     from pipeline.store import open_store
 
     inbox = Inbox(tmp_path / "inbox").ensure()
     expected = fill_inbox(inbox.root)
-    url = f"sqlite:///{tmp_path / 'tonghop.db'}"
+    url = store_url
 
     report = ingest_inbox(str(inbox.root), store=url, settle_seconds=0, workers=2, per_task=2)
 
