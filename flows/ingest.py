@@ -151,7 +151,18 @@ def parcel_size(files: int, per_task: int, lanes: int) -> int:
 
 
 def parcels(claimed: list[Claimed], size: int) -> list[list[Claimed]]:
-    return [claimed[i : i + size] for i in range(0, len(claimed), size)]
+    """Consecutive files, about `size` to a parcel, copies of the same content always together:
+    loaded one after the other, the first in claim order is stored and the others are duplicates,
+    whichever parcel reaches the store first."""
+    copies: dict[str, list[Claimed]] = {}
+    for item in claimed:
+        copies.setdefault(item.sha256, []).append(item)
+    packed: list[list[Claimed]] = [[]]
+    for same_content in copies.values():
+        if len(packed[-1]) >= size:
+            packed.append([])
+        packed[-1].extend(same_content)
+    return [parcel for parcel in packed if parcel]
 
 
 def parcel_label(parcel: list[Claimed]) -> str:

@@ -50,11 +50,10 @@ def where_is(inbox: Inbox) -> dict[str, list[str]]:
 
 
 def stored_once(loaded: list[dict[str, object]]) -> bool:
-    """Each seed's content stored once. Which of two identical files is kept and which is the
-    duplicate depends on which parcel reached the store first."""
-    names = {d["path"] for d in loaded}
-    either = ({seed.name for seed in SEEDS}, {s.name for s in SEEDS[1:]} | {"bản sao gửi lại.txt"})
-    return names in either and len({d["sha256"] for d in loaded}) == len(loaded) == len(SEEDS)
+    """Each seed's content stored once, under the name of the copy claimed first (the seed's own:
+    digits sort before "bản sao …"); the later copy is the duplicate."""
+    names = sorted(str(d["path"]) for d in loaded)
+    return names == sorted(seed.name for seed in SEEDS) and len({d["sha256"] for d in loaded}) == len(SEEDS)
 
 
 def artifacts_of(flow_run_id: object) -> dict[str, object]:
@@ -193,6 +192,17 @@ def test_a_fault_while_filing_away_is_retried_and_each_file_loaded_once(
             assert time.monotonic() < deadline, "the load task was not retried"
             time.sleep(0.2)
     store.close()
+
+
+def test_parcels_keep_copies_of_one_content_together_in_claim_order() -> None:
+    from flows.ingest import parcel_size, parcels
+    from pipeline.stages import Claimed
+
+    files = [Claimed(Path(name), sha, name) for name, sha in [("a", "1"), ("b", "2"), ("c", "1"), ("d", "3")]]
+    assert [[c.name for c in p] for p in parcels(files, 2)] == [["a", "c"], ["b", "d"]]
+    assert [[c.name for c in p] for p in parcels(files, 1)] == [["a", "c"], ["b"], ["d"]]
+    assert [len(p) for p in parcels(files * 5, 8)] == [10, 10]  # ten copies of "1" stay in one parcel
+    assert parcel_size(1000, 8, 4) == 8 and parcel_size(9, 8, 4) == 3 and parcel_size(0, 8, 4) == 1
 
 
 def test_an_empty_inbox_is_a_quiet_run(prefect_env: dict[str, str], tmp_path: Path) -> None:
