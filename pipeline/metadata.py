@@ -269,7 +269,8 @@ def _implementation_period(t: _Text, start: int, end: int) -> str:
     years, first = int(match.group("years")), int(match.group("start"))
     kind = t.original(start + match.start("kind"), start + match.end("kind"))
     code = t.original(start + match.start("code"), start + match.end("code"))
-    return f"{first}–{first + years} ({match.group('years')} năm thực hiện {kind} {code})"
+    label = _cues()["periods"]["implementation_label"]
+    return label.format(first=first, last=first + years, years=match.group("years"), kind=kind, code=code)
 
 
 def _role(title: str, default: str) -> str:
