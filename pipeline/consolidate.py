@@ -16,6 +16,7 @@ Rules, in the order they apply:
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -51,12 +52,30 @@ class Consolidation:
     review_info: bool = False  # some figure has been reviewed: unreviewed numbers get marked
 
 
-def decimal_sum(values: pd.Series) -> Decimal:
+def decimal_sum(values: Iterable[Any]) -> Decimal:
     """Exact sum of Decimal values (pandas would go through float)."""
     return sum((Decimal(v) for v in values), Decimal(0))
 
 
-def reporting_unit(row: pd.Series) -> str:
+def row_groups(frame: pd.DataFrame, keys: str | list[str], *, sort: bool) -> list[tuple[Any, list[int]]]:
+    """Each group's key and its rows' positions, in the order `frame.groupby(keys)` gives them.
+
+    pandas still decides what a group is (missing keys, key order), but the callers then work on
+    plain lists: slicing a DataFrame per group cost more than everything else together.
+    """
+    grouped = frame.groupby(keys, sort=sort, dropna=False)
+    positions: list[list[int]] = [[] for _ in range(grouped.ngroups)]
+    for position, group in enumerate(grouped.ngroup().tolist()):
+        positions[group].append(position)
+    return list(zip(grouped.size().index, positions, strict=True))
+
+
+def several_values(values: list[Any]) -> bool:
+    """More than one distinct value, counted as `Series.nunique` counts (missing values left out)."""
+    return len({v for v in values if not pd.isna(v)}) > 1
+
+
+def reporting_unit(row: pd.Series | Mapping[str, Any]) -> str:
     """The document's issuer; an unknown issuer stays apart per document, never merged with others."""
     return row["issuer"] or f"{NO_UNIT} {row['doc']}"
 
@@ -97,7 +116,7 @@ def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=columns)
     if frame.empty:
         return frame.assign(reporting_unit=[], line_modality=[], counted=[], why_not_counted=[])
-    frame["reporting_unit"] = frame.apply(reporting_unit, axis=1)
+    frame["reporting_unit"] = [reporting_unit(row) for row in frame[["issuer", "doc"]].to_dict("records")]
     frame["period"] = frame["period"].replace("", NO_PERIOD)
     frame["unit"] = frame["unit"].fillna("").map(lambda u: u if u.isupper() else fold(u))
     frame["line_modality"] = frame["modality"].where(
@@ -131,31 +150,34 @@ def mark_not_counted(frame: pd.DataFrame) -> pd.DataFrame:
 
 def per_document(counted: pd.DataFrame) -> pd.DataFrame:
     """Rule 5: one number per line and document."""
+    value, denominator, seq, doc, review_status, figure_id = (
+        counted[column].tolist()
+        for column in ("value", "denominator", "seq", "doc", "review_status", "figure_id")
+    )
     rows = []
-    for keys, group in counted.groupby([*LINE_KEYS, "document_id"], sort=False, dropna=False):
-        group = group.sort_values("seq")
-        additive = keys[LINE_KEYS.index("kind")] in ADDITIVE_KINDS
-        value = decimal_sum(group["value"]) if additive else Decimal(group["value"].iloc[0])
+    for keys, group in row_groups(counted, [*LINE_KEYS, "document_id"], sort=False):
+        group.sort(key=seq.__getitem__)  # one document: its figures' seq never repeat
+        values = [value[p] for p in group]
+        kind = keys[LINE_KEYS.index("kind")]
+        additive = kind in ADDITIVE_KINDS
         note = ""
-        if keys[LINE_KEYS.index("kind")] == "ratio":  # the value is the numerator: say of how many
-            pairs = zip(group["value"], group["denominator"], strict=True)
+        if kind == "ratio":  # the value is the numerator: say of how many
+            pairs = zip(values, (denominator[p] for p in group), strict=True)
             shown = [
                 f"{decimal_text(Decimal(v))}/{decimal_text(d) if isinstance(d, Decimal) else '?'}"
                 for v, d in pairs
             ]
             note = "tỷ số / ratio: " + "; ".join(shown)
-        elif not additive and group["value"].nunique() > 1:
-            note = "nhiều giá trị / several values: " + "; ".join(
-                decimal_text(Decimal(v)) for v in group["value"]
-            )
+        elif not additive and several_values(values):
+            note = "nhiều giá trị / several values: " + "; ".join(decimal_text(Decimal(v)) for v in values)
         rows.append(
             {
                 **dict(zip([*LINE_KEYS, "document_id"], keys, strict=True)),
-                "value": value,
-                "doc": group["doc"].iloc[0],
+                "value": decimal_sum(values) if additive else Decimal(values[0]),
+                "doc": doc[group[0]],
                 "figures": len(group),
-                "unreviewed": int((group["review_status"] == "unreviewed").sum()),
-                "figure_ids": " ".join(group["figure_id"]),
+                "unreviewed": sum(review_status[p] == "unreviewed" for p in group),
+                "figure_ids": " ".join(figure_id[p] for p in group),
                 "note": note,
             }
         )
@@ -167,48 +189,64 @@ def per_document(counted: pd.DataFrame) -> pd.DataFrame:
 
 def across_documents(by_document: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Rule 6: documents that agree give one number; documents that disagree give a conflict."""
+    document_id, value, doc, figures, unreviewed, figure_ids, note = (
+        by_document[column].tolist()
+        for column in ("document_id", "value", "doc", "figures", "unreviewed", "figure_ids", "note")
+    )
     lines, conflicts = [], []
-    for keys, group in by_document.groupby(LINE_KEYS, sort=True, dropna=False):
-        group = group.sort_values("document_id")
-        latest = group.iloc[-1]
+    for keys, group in row_groups(by_document, LINE_KEYS, sort=True):
+        group.sort(key=document_id.__getitem__)  # a line has one row per document: no ties
+        latest = group[-1]
         line = dict(zip(LINE_KEYS, keys, strict=True))
-        if group["value"].map(decimal_text).nunique() > 1:
+        if len({decimal_text(value[p]) for p in group}) > 1:
             conflicts.append(
                 {
                     **line,
                     "type": "documents_disagree",
-                    "detail": "; ".join(f"{r.doc}: {decimal_text(r.value)}" for r in group.itertuples()),
-                    "used": decimal_text(latest["value"]),
+                    "detail": "; ".join(f"{doc[p]}: {decimal_text(value[p])}" for p in group),
+                    "used": decimal_text(value[latest]),
                 }
             )
         lines.append(
             {
                 **line,
-                "value": latest["value"],
-                "figures": int(latest["figures"]),
-                "unreviewed": int(latest["unreviewed"]),
-                "documents": "; ".join(dict.fromkeys(group["doc"])),
-                "figure_ids": latest["figure_ids"],
-                "note": latest["note"],
+                "value": value[latest],
+                "figures": int(figures[latest]),
+                "unreviewed": int(unreviewed[latest]),
+                "documents": "; ".join(dict.fromkeys(doc[p] for p in group)),
+                "figure_ids": figure_ids[latest],
+                "note": note[latest],
             }
         )
     columns = [*LINE_KEYS, "value", "figures", "unreviewed", "documents", "figure_ids", "note"]
     return pd.DataFrame(lines, columns=columns), conflicts
 
 
+def stated_totals(
+    frame: pd.DataFrame, *, sort: bool
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each figure not rejected that others name as their total, with those parts in frame order.
+
+    Totals come in `groupby("part_of", sort=sort)` order; rows are plain dicts, one per figure.
+    """
+    usable = frame[frame["review_status"] != "rejected"]
+    parts = usable[usable["part_of"].notna()]
+    totals = usable[usable["figure_id"].isin(parts["part_of"])]
+    by_id = {total["figure_id"]: total for total in totals.to_dict("records")}  # figure_id is unique
+    part_rows = parts.to_dict("records")
+    for total_id, group in row_groups(parts, "part_of", sort=sort):
+        if total_id in by_id:
+            yield by_id[total_id], [part_rows[p] for p in group]
+
+
 def total_vs_parts(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A stated total that differs from the sum of its parts (same indicator, kind and unit)."""
     conflicts = []
-    usable = frame[frame["review_status"] != "rejected"]
-    by_id = usable.set_index("figure_id")
-    for total_id, parts in usable[usable["part_of"].notna()].groupby("part_of"):
-        if total_id not in by_id.index:
+    for total, parts in stated_totals(frame, sort=True):
+        same = [part for part in parts if part["kind"] == total["kind"] and part["unit"] == total["unit"]]
+        if not same or total["kind"] not in ADDITIVE_KINDS:
             continue
-        total = by_id.loc[total_id]
-        same = parts[(parts["kind"] == total["kind"]) & (parts["unit"] == total["unit"])]
-        if same.empty or total["kind"] not in ADDITIVE_KINDS:
-            continue
-        parts_sum, stated = decimal_sum(same["value"]), Decimal(total["value"])
+        parts_sum, stated = decimal_sum(part["value"] for part in same), Decimal(total["value"])
         # one part below its total is a subset ("trong đó 45.370 nhân khẩu là đồng bào DTTS"), not a slip
         if parts_sum > stated or (len(same) > 1 and parts_sum != stated):
             conflicts.append(
@@ -242,15 +280,11 @@ def breakdowns(frame: pd.DataFrame) -> pd.DataFrame:
     usable = frame[frame["review_status"] != "rejected"] if not frame.empty else frame
     if usable.empty or usable["part_of"].isna().all():
         return pd.DataFrame(columns=columns)
-    by_id = usable.set_index("figure_id")
     rows = []
-    for total_id, parts in usable[usable["part_of"].notna()].groupby("part_of", sort=False):
-        if total_id not in by_id.index:
-            continue
-        total = by_id.loc[total_id]
-        parts = parts.sort_values("seq")
-        parts_sum = decimal_sum(parts["value"])
-        for part in parts.itertuples():
+    for total, parts in stated_totals(frame, sort=False):
+        parts.sort(key=lambda part: part["seq"])  # parts share their total's document: no ties
+        parts_sum = decimal_sum(part["value"] for part in parts)
+        for part in parts:
             rows.append(
                 {
                     "period": total["period"],
@@ -258,12 +292,12 @@ def breakdowns(frame: pd.DataFrame) -> pd.DataFrame:
                     "indicator_code": total["indicator_code"],
                     "total_quote": total["quote"],
                     "total": Decimal(total["value"]),
-                    "subject": part.subject or part.indicator,
-                    "part": Decimal(part.value),
+                    "subject": part["subject"] or part["indicator"],
+                    "part": Decimal(part["value"]),
                     "parts_sum": parts_sum,
                     "matches": parts_sum == Decimal(total["value"]),
                     "doc": total["doc"],
-                    "figure_id": part.figure_id,
+                    "figure_id": part["figure_id"],
                 }
             )
     return pd.DataFrame(rows, columns=columns)

@@ -190,3 +190,51 @@ def test_expected_units_that_have_not_reported(sqlite_store, seed):
 def test_an_empty_store_consolidates_to_nothing(sqlite_store):
     result = consolidate(sqlite_store)
     assert result.consolidated.empty and result.conflicts == [] and result.figures.empty
+
+
+def test_order_comes_from_seq_and_document_not_from_the_order_figures_arrive():
+    base = {
+        "document_id": 1,
+        "doc": "bao-cao.txt",
+        "issuer": CU_JUT,
+        "level": "huyện",
+        "period": "năm 2021",
+        "period_role": "results",
+        "indicator_code": "BHYT_TY_LE",
+        "indicator_score": 1.0,
+        "kind": "percent",
+        "denominator": None,
+        "unit": "%",
+        "per": "",
+        "approx": "exact",
+        "modality": "actual",
+        "indicator": "",
+        "subject": "",
+        "section": "",
+        "quote": "",
+        "part_of": None,
+        "review_status": "unreviewed",
+        "rule": "r",
+        "confidence": 1.0,
+        "char_start": 0,
+        "char_end": 3,
+        "page": None,
+    }
+    money = {**base, "indicator_code": "CUU_TRO_TIEN_HANG", "kind": "money", "unit": "đồng"}
+    figures = [  # deliberately out of seq order, the later document first
+        {**base, "figure_id": "p2", "document_id": 2, "doc": "sau.txt", "value": Decimal("90"), "seq": 0},
+        {**base, "figure_id": "p1b", "value": Decimal("80"), "seq": 5, "sentence": "b"},
+        {**base, "figure_id": "p1a", "value": Decimal("70"), "seq": 1, "sentence": "a"},
+        {**money, "figure_id": "c2", "value": Decimal("2"), "seq": 9, "part_of": "t", "subject": "xã B"},
+        {**money, "figure_id": "c1", "value": Decimal("1"), "seq": 8, "part_of": "t", "subject": "xã A"},
+        {**money, "figure_id": "t", "value": Decimal("3"), "seq": 7},
+    ]
+    result = consolidate_records(figures, [], expected_units=[])
+    percent = result.consolidated[result.consolidated["kind"] == "percent"]
+    (line,) = percent.to_dict("records")
+    assert (line["value"], line["figure_ids"]) == (Decimal("90"), "p2")
+    assert line["documents"] == "bao-cao.txt; sau.txt"
+    (conflict,) = [c for c in result.conflicts if c["type"] == "documents_disagree"]
+    assert conflict["detail"] == "bao-cao.txt: 70; sau.txt: 90" and conflict["used"] == "90"
+    assert list(result.breakdowns["figure_id"]) == ["c1", "c2"]
+    assert list(result.breakdowns["subject"]) == ["xã A", "xã B"] and result.breakdowns["matches"].all()
