@@ -32,16 +32,16 @@ def summarise(store_url: str) -> dict[str, Any]:
 def export(store_url: str, out: str) -> dict[str, Any]:
     """Write figures.csv, consolidated.csv and consolidated.xlsx; return what the summary shows."""
     from pipeline.consolidate import consolidate as compute
-    from pipeline.export import export_all
+    from pipeline.export import write_exports
     from pipeline.store import open_store
 
     store = open_store(store_url)
     try:
-        written = export_all(store, out)
-        summary = _attention(compute(store))
+        result = compute(store)
     finally:
         store.close()
-    return {"files": [str(path) for path in written.values()], **summary}
+    written = write_exports(result, out)
+    return {"files": [str(path) for path in written.values()], **_attention(result)}
 
 
 @flow(name="consolidate")

@@ -123,9 +123,13 @@ def consolidated_rows(result: Consolidation, names: dict[str, str]) -> list[dict
 
 def export_all(store: Store, out: Path | str, *, reviewed_only: bool = False) -> dict[str, Path]:
     """Consolidate the store and write the three files into `out`; returns their paths by name."""
+    return write_exports(consolidate(store, reviewed_only=reviewed_only), out)
+
+
+def write_exports(result: Consolidation, out: Path | str) -> dict[str, Path]:
+    """The three files of a consolidation already made (a caller that also shows its conflicts)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    result = consolidate(store, reviewed_only=reviewed_only)
     from pipeline.normalise import load_catalogue
 
     names = {i.code: i.name for i in load_catalogue().indicators}
