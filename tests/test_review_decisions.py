@@ -177,3 +177,24 @@ def test_charts_show_the_consolidated_sums_and_follow_decisions(review):
         decide(client, document_id, figure_id, action="reject")
     after = {(c["code"], c["unit"], *where) for c in indicator_charts(store) for where in c["sums"]}
     assert (gone["indicator_code"], gone["unit"], gone["reporting_unit"], gone["period"]) not in after
+
+
+def test_a_replaced_report_points_to_the_submission_that_replaced_it(tmp_path: Path, store_url: str) -> None:
+    seed = next(SAMPLES.glob("000_*.txt"))
+    first, second = tmp_path / "lần 1", tmp_path / "lần 2"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(seed, first / seed.name)
+    corrected = seed.read_text(encoding="utf-8").replace("458.358.000đ", "458.358.001đ")
+    (second / seed.name).write_text(corrected, encoding="utf-8")
+    (old,) = ingest_into(store_url, [first / seed.name])
+    (new,) = ingest_into(store_url, [second / seed.name])
+    assert new.status == "superseded" and new.superseded_id == old.document_id
+
+    client = TestClient(create_app(store_url), base_url="http://127.0.0.1")
+    page = client.get(f"/documents/{old.document_id}").text
+    assert "đã được thay bằng bản gửi sau" in page
+    assert f'href="/documents/{new.document_id}"' in page.split('id="replaced-by"')[1].split("</p>")[0]
+    assert 'id="replaced-by"' not in client.get(f"/documents/{new.document_id}").text
+    listing = client.get("/").text
+    assert f'→ <a href="/documents/{new.document_id}">{seed.name}</a>' in listing

@@ -66,6 +66,16 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         except KeyError:
             raise HTTPException(404, f"Không có văn bản số {document_id}.") from None
 
+    def _replacement(document: dict[str, Any]) -> dict[str, Any] | None:
+        """The corrected submission that replaced this one (its id and name), followed to the newest."""
+        newer, seen = None, {document["id"]}
+        next_id = document.get("superseded_by")
+        while next_id and next_id not in seen:
+            newer = store.document(next_id)
+            seen.add(next_id)
+            next_id = newer.get("superseded_by")
+        return {"id": newer["id"], "path": newer["path"]} if newer else None
+
     def load_figure(document_id: int, figure_id: str) -> dict[str, Any]:
         try:
             figure = store.figure(figure_id)
@@ -112,6 +122,7 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
             request,
             "documents.html",
             loaded=[d for d in documents if d["status"] != "rejected"],
+            names={d["id"]: d["path"] for d in documents},
             failed=[d for d in documents if d["status"] == "rejected"],
             export_files=EXPORT_FILES,
         )
@@ -127,6 +138,7 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
     ) -> HTMLResponse:
         """The text with every figure marked, and the list of figures to decide on."""
         document = load_document(document_id)
+        replaced_by = _replacement(document)
         figures = store.figures(document_id=document_id, include_superseded=True)
         shown = _filtered(figures, kind, status, sort if sort in SORTS else "position")
         ids = {f["figure_id"] for f in figures}
@@ -135,6 +147,7 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
             request,
             "document.html",
             document=document,
+            replaced_by=replaced_by,
             items=lay_out(document["text"], document["blocks"], figures),
             figures=shown,
             counts=Counter(f["review_status"] for f in figures),
