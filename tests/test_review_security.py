@@ -3,8 +3,10 @@ paths outside its static folder; and it shows hostile document text as text."""
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -151,6 +153,41 @@ def test_a_shared_deployment_needs_a_login_and_names_the_reviewer(seeded, tmp_pa
     page = client.get("/", auth=("lan", "mat-khau-cua-lan"))
     assert page.status_code == 200
     assert "<b>lan</b>" in page.text
+
+
+def test_guessing_passwords_is_slowed_down_per_name(seeded, tmp_path):
+    url, _document_id, _figures = seeded
+    users = tmp_path / "users.txt"
+    set_user(users, "lan", "mat-khau-cua-lan")
+    set_user(users, "minh", "mat-khau-cua-minh")
+    client = TestClient(create_app(url, auth_config=users), base_url="http://review.example")
+    for attempt in range(5):
+        assert client.get("/", auth=("lan", f"doan-{attempt}")).status_code == 401
+    refused = client.get("/", auth=("lan", "mat-khau-cua-lan"))  # even the right one, for now
+    assert refused.status_code == 429
+    assert "thử lại sau 5 phút" in refused.text and 0 < int(refused.headers["retry-after"]) <= 300
+    assert client.get("/", auth=("minh", "mat-khau-cua-minh")).status_code == 200  # others unaffected
+
+
+def test_a_throttled_name_may_log_in_again_once_its_failures_age_out(tmp_path):
+    from pipeline.review.auth import Authenticator, LoginThrottled
+
+    users = tmp_path / "users.txt"
+    set_user(users, "lan", "mat-khau-cua-lan")
+    auth = Authenticator(users, max_failures=2, lockout_seconds=0.5)
+
+    def header(password: str) -> str:
+        return "Basic " + base64.b64encode(f"lan:{password}".encode()).decode()
+
+    assert auth.user_for(header("sai")) is None
+    assert auth.user_for(header("sai nữa")) is None
+    with pytest.raises(LoginThrottled) as throttled:
+        auth.user_for(header("mat-khau-cua-lan"))
+    assert 0 < throttled.value.seconds <= 0.5
+    time.sleep(0.6)
+    assert auth.user_for(header("mat-khau-cua-lan")) == "lan"
+    assert auth.user_for(header("sai")) is None  # a good login cleared the count: one failure only
+    assert auth.user_for(header("mat-khau-cua-lan")) == "lan"
 
 
 def test_the_users_file_holds_only_hashes(tmp_path):

@@ -6,13 +6,34 @@ import base64
 import binascii
 import getpass
 import hashlib
+import math
 import threading
+import time
+from collections import deque
 from pathlib import Path
 
 from pipeline.review.users import load_users, verify_password
 
 REALM = 'Basic realm="tonghop", charset="UTF-8"'
 _CACHE_LIMIT = 256  # remembered good logins, so scrypt runs once per login, not once per request
+MAX_FAILURES = 5  # wrong passwords for one name within LOCKOUT_SECONDS before it must wait
+LOCKOUT_SECONDS = 300.0
+_FAILURE_NAMES_LIMIT = 4096  # names with recent failures kept before the aged-out ones are dropped
+
+
+class LoginThrottled(Exception):
+    """Too many wrong passwords for this name lately: refuse without even checking this one."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry in {seconds:.0f} s")
+        self.seconds = seconds
+
+    def message(self) -> str:
+        minutes = max(1, math.ceil(self.seconds / 60))
+        return (
+            f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút. "
+            f"Too many failed logins; try again in {minutes} minute(s)."
+        )
 
 
 def local_user() -> str:
@@ -26,12 +47,23 @@ def local_user() -> str:
 class Authenticator:
     """Turns a request's Authorization header into a user name, or None when it must log in."""
 
-    def __init__(self, users_file: Path | None) -> None:
+    def __init__(
+        self,
+        users_file: Path | None,
+        *,
+        max_failures: int = MAX_FAILURES,
+        lockout_seconds: float = LOCKOUT_SECONDS,
+    ) -> None:
         self.users_file = users_file
         self._users: dict[str, str] = load_users(users_file) if users_file else {}
         self._mtime = users_file.stat().st_mtime_ns if users_file else 0
         self._verified: dict[bytes, str] = {}
         self._lock = threading.Lock()
+        # Guessing passwords costs a scrypt each and must stay slow: a name with `max_failures`
+        # wrong passwords in `lockout_seconds` waits until the oldest of them is that old.
+        self.max_failures = max_failures
+        self.lockout_seconds = lockout_seconds
+        self._failures: dict[str, deque[float]] = {}
 
     @property
     def required(self) -> bool:
@@ -66,10 +98,32 @@ class Authenticator:
             except (binascii.Error, UnicodeDecodeError):
                 return None
             name, sep, password = decoded.partition(":")
+            self._wait_if_throttled(name)
             stored = self._users.get(name)
             if not sep or stored is None or not verify_password(password, stored):
+                self._remember_failure(name)
                 return None
+            self._failures.pop(name, None)
             if len(self._verified) >= _CACHE_LIMIT:
                 self._verified.clear()
             self._verified[key] = name
             return name
+
+    def _remember_failure(self, name: str) -> None:
+        if name not in self._failures and len(self._failures) >= _FAILURE_NAMES_LIMIT:
+            now = time.monotonic()  # many names tried: forget those whose failures have all aged out
+            for stale in [n for n, f in self._failures.items() if now - f[-1] >= self.lockout_seconds]:
+                del self._failures[stale]
+        self._failures.setdefault(name, deque()).append(time.monotonic())
+
+    def _wait_if_throttled(self, name: str) -> None:
+        failures = self._failures.get(name)
+        if not failures:
+            return
+        now = time.monotonic()
+        while failures and now - failures[0] >= self.lockout_seconds:
+            failures.popleft()
+        if not failures:
+            del self._failures[name]
+        elif len(failures) >= self.max_failures:
+            raise LoginThrottled(self.lockout_seconds - (now - failures[0]))

@@ -6,6 +6,7 @@ moment it exists.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -15,7 +16,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import cookie_parser
 from starlette.responses import PlainTextResponse
 
-from pipeline.review.auth import REALM, Authenticator
+from pipeline.review.auth import REALM, Authenticator, LoginThrottled
 from pipeline.review.csrf import COOKIE, FIELD, HEADER, SAFE_METHODS, CsrfTokens
 
 Scope = MutableMapping[str, Any]
@@ -128,7 +129,12 @@ class Gate:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        user = await anyio.to_thread.run_sync(self.authenticator.user_for, headers.get("authorization"))
+        try:
+            user = await anyio.to_thread.run_sync(self.authenticator.user_for, headers.get("authorization"))
+        except LoginThrottled as throttled:
+            retry = {"retry-after": str(math.ceil(throttled.seconds))}
+            await _refusal(429, throttled.message(), retry)(scope, receive, send)
+            return
         if user is None:
             await _refusal(
                 401, "Cần đăng nhập để duyệt số liệu. Login required.", {"www-authenticate": REALM}
