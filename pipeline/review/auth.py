@@ -81,7 +81,8 @@ class Authenticator:
             self._verified.clear()
 
     def user_for(self, authorization: str | None) -> str | None:
-        """The logged-in name, the OS user when no login is configured, None when refused."""
+        """The logged-in name, the OS user when no login is configured, None when refused;
+        LoginThrottled when that name has had too many wrong passwords lately."""
         if not self.required:
             return local_user()
         if not authorization or not authorization.lower().startswith("basic "):
