@@ -30,6 +30,42 @@ def relief_figures(frame):
     return frame[frame["value"].isin([RELIEF_TOTAL, *RELIEF_PARTS])]
 
 
+def figure_record(**changes):
+    """One figure as the store hands it over (Cư Jút's health-insurance percent planned for 2021),
+    with `changes` applied."""
+    return {
+        "figure_id": "a",
+        "document_id": 1,
+        "doc": "chuong-trinh-2021.txt",
+        "issuer": CU_JUT,
+        "level": "huyện",
+        "period": "năm 2021",
+        "period_role": "programme",
+        "indicator_code": "BHYT_TY_LE",
+        "indicator_score": 1.0,
+        "kind": "percent",
+        "value": Decimal("95"),
+        "denominator": None,
+        "unit": "%",
+        "per": "",
+        "approx": "exact",
+        "modality": "actual",
+        "indicator": "",
+        "subject": "",
+        "section": "",
+        "sentence": "s1",
+        "quote": "95%",
+        "part_of": None,
+        "review_status": "unreviewed",
+        "rule": "r",
+        "confidence": 1.0,
+        "seq": 0,
+        "char_start": 0,
+        "char_end": 3,
+        "page": None,
+    } | changes
+
+
 def test_parts_are_never_added_to_their_total(store, seed):
     store.load(*seed("000"))
     result = consolidate(store)
@@ -128,37 +164,7 @@ def test_a_total_that_differs_from_its_parts_is_a_conflict(sqlite_store):
 
 
 def test_targets_meet_actuals_of_the_same_period():
-    figure = {
-        "figure_id": "a",
-        "document_id": 1,
-        "doc": "chuong-trinh-2021.txt",
-        "issuer": CU_JUT,
-        "level": "huyện",
-        "period": "năm 2021",
-        "period_role": "programme",
-        "indicator_code": "BHYT_TY_LE",
-        "indicator_score": 1.0,
-        "kind": "percent",
-        "value": Decimal("95"),
-        "denominator": None,
-        "unit": "%",
-        "per": "",
-        "approx": "exact",
-        "modality": "actual",
-        "indicator": "",
-        "subject": "",
-        "section": "",
-        "sentence": "s1",
-        "quote": "95%",
-        "part_of": None,
-        "review_status": "unreviewed",
-        "rule": "r",
-        "confidence": 1.0,
-        "seq": 0,
-        "char_start": 0,
-        "char_end": 3,
-        "page": None,
-    }
+    figure = figure_record()
     actual = {
         **figure,
         "figure_id": "b",
@@ -193,33 +199,7 @@ def test_an_empty_store_consolidates_to_nothing(sqlite_store):
 
 
 def test_order_comes_from_seq_and_document_not_from_the_order_figures_arrive():
-    base = {
-        "document_id": 1,
-        "doc": "bao-cao.txt",
-        "issuer": CU_JUT,
-        "level": "huyện",
-        "period": "năm 2021",
-        "period_role": "results",
-        "indicator_code": "BHYT_TY_LE",
-        "indicator_score": 1.0,
-        "kind": "percent",
-        "denominator": None,
-        "unit": "%",
-        "per": "",
-        "approx": "exact",
-        "modality": "actual",
-        "indicator": "",
-        "subject": "",
-        "section": "",
-        "quote": "",
-        "part_of": None,
-        "review_status": "unreviewed",
-        "rule": "r",
-        "confidence": 1.0,
-        "char_start": 0,
-        "char_end": 3,
-        "page": None,
-    }
+    base = figure_record(doc="bao-cao.txt", period_role="results", sentence=None, quote="")
     money = {**base, "indicator_code": "CUU_TRO_TIEN_HANG", "kind": "money", "unit": "đồng"}
     figures = [  # deliberately out of seq order, the later document first
         {**base, "figure_id": "p2", "document_id": 2, "doc": "sau.txt", "value": Decimal("90"), "seq": 0},

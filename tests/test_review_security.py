@@ -120,12 +120,17 @@ def test_every_state_changing_request_without_a_valid_csrf_token_is_refused(seed
     store.close()
 
 
+def shared_deployment(url: str, tmp_path: Path, *names: str) -> TestClient:
+    """A client of the review page behind a login; each reviewer's password is "mat-khau-cua-<name>"."""
+    users = tmp_path / "users.txt"
+    for name in names:
+        set_user(users, name, f"mat-khau-cua-{name}")
+    return TestClient(create_app(url, auth_config=users), base_url="http://review.example")
+
+
 def test_a_token_issued_to_one_reviewer_does_not_work_for_another(seeded, tmp_path):
     url, document_id, figures = seeded
-    users = tmp_path / "users.txt"
-    set_user(users, "lan", "mat-khau-cua-lan")
-    set_user(users, "minh", "mat-khau-cua-minh")
-    client = TestClient(create_app(url, auth_config=users), base_url="http://review.example")
+    client = shared_deployment(url, tmp_path, "lan", "minh")
     lan, minh = ("lan", "mat-khau-cua-lan"), ("minh", "mat-khau-cua-minh")
     client.get("/", auth=lan)
     lans_token = client.cookies[COOKIE]
@@ -141,9 +146,7 @@ def test_a_token_issued_to_one_reviewer_does_not_work_for_another(seeded, tmp_pa
 
 def test_a_shared_deployment_needs_a_login_and_names_the_reviewer(seeded, tmp_path):
     url, _document_id, _figures = seeded
-    users = tmp_path / "users.txt"
-    set_user(users, "lan", "mat-khau-cua-lan")
-    client = TestClient(create_app(url, auth_config=users), base_url="http://review.example")
+    client = shared_deployment(url, tmp_path, "lan")
     anonymous = client.get("/")
     assert anonymous.status_code == 401
     assert anonymous.headers["www-authenticate"].startswith("Basic")
@@ -157,10 +160,7 @@ def test_a_shared_deployment_needs_a_login_and_names_the_reviewer(seeded, tmp_pa
 
 def test_guessing_passwords_is_slowed_down_per_name(seeded, tmp_path):
     url, _document_id, _figures = seeded
-    users = tmp_path / "users.txt"
-    set_user(users, "lan", "mat-khau-cua-lan")
-    set_user(users, "minh", "mat-khau-cua-minh")
-    client = TestClient(create_app(url, auth_config=users), base_url="http://review.example")
+    client = shared_deployment(url, tmp_path, "lan", "minh")
     for attempt in range(5):
         assert client.get("/", auth=("lan", f"doan-{attempt}")).status_code == 401
     refused = client.get("/", auth=("lan", "mat-khau-cua-lan"))  # even the right one, for now
