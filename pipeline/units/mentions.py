@@ -25,6 +25,15 @@ SEPARATOR = re.compile(r"[ \t]*[-–][ \t]*|[ \t]+")  # between syllables of one
 Trie = dict[str, "Trie | list[AdminUnit]"]
 
 
+def _after_a_given_name(text: str, at: int, abbreviation: str) -> bool:
+    """True for an initial such as "H." in "Nguyễn Văn H. Bình": one capital and a dot right
+    after a capitalised word is a person's initial, not "huyện"."""
+    if len(abbreviation) != 2:
+        return False
+    before = re.search(r"(\w+)[ \t]+\Z", text[max(0, at - 40) : at])
+    return before is not None and before.group(1)[0].isupper() and not before.group(1).isupper()
+
+
 class MentionFinder:
     """The kind-word regexes and the name trie of one gazetteer, built once."""
 
@@ -90,6 +99,7 @@ class MentionFinder:
         found += [
             (m.start(), m.end(), self._abbreviation_kind[m.group(1)])
             for m in self._abbreviations.finditer(text)
+            if not _after_a_given_name(text, m.start(), m.group(1))
         ]
         return sorted(found)
 
@@ -112,7 +122,11 @@ class MentionFinder:
             if candidates:
                 mentions.append((start, name_end, candidates))
                 taken_until = name_end
+        kind_ends = {end: start for start, end, _ in self._kind_words(text, key)}
         for match in self._alias_pattern.finditer(key) if self._aliases else ():
             if not any(s <= match.start() < e for s, e, _ in mentions):
-                mentions.append((match.start(), match.end(), self._aliases[" ".join(match.group(1).split())]))
+                window = max(0, match.start() - 20)
+                spaced = window + len(key[window : match.start()].rstrip(" \t"))
+                start = kind_ends.get(spaced, match.start()) if spaced < match.start() else match.start()
+                mentions.append((start, match.end(), self._aliases[" ".join(match.group(1).split())]))
         return sorted(mentions, key=lambda m: m[0])
