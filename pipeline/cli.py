@@ -99,8 +99,16 @@ def serve(
     except ValueError as wrong:
         raise typer.BadParameter(str(wrong)) from None
     serve_inbox(
-        inbox, every=interval, cron=cron, store=store, export_to=export_to,
-        dask_address=dask, workers=workers, per_task=per_task, port=port, say=typer.echo,
+        inbox,
+        every=interval,
+        cron=cron,
+        store=store,
+        export_to=export_to,
+        dask_address=dask,
+        workers=workers,
+        per_task=per_task,
+        port=port,
+        say=typer.echo,
     )
 
 
@@ -131,12 +139,21 @@ def export(
     ),
     store: Annotated[str, typer.Option("--store", help="Store URL (default $TONGHOP_STORE or output/)")] = "",
     reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only reviewed figures")] = False,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Show old units as the units they became, e.g. 2025-07-01")
+    ] = "",
 ) -> None:
     """Write figures.csv, consolidated.csv and consolidated.xlsx from the store."""
+    from datetime import date
+
     from pipeline.export import export_all
     from pipeline.store import open_store
 
-    for path in export_all(open_store(store or None), out, reviewed_only=reviewed_only).values():
+    try:
+        when = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise typer.BadParameter(f"--as-of {as_of!r}: cần ngày YYYY-MM-DD / expected a date") from None
+    for path in export_all(open_store(store or None), out, reviewed_only=reviewed_only, as_of=when).values():
         typer.echo(path)
 
 
@@ -183,6 +200,157 @@ def remap(
     from pipeline.store import open_store
 
     typer.echo(f"{remap_store(open_store(store or None))} số liệu đổi chỉ tiêu / figures re-mapped")
+
+
+units_app = typer.Typer(
+    help="Đơn vị phải báo cáo (units that must report), kept in the store.", no_args_is_help=True
+)
+app.add_typer(units_app, name="units")
+StoreOption = Annotated[str, typer.Option("--store", help="Store URL (default $TONGHOP_STORE or output/)")]
+EraOption = Annotated[
+    str | None, typer.Option("--era", help="old: the map before 1 July 2025; new: today's (default)")
+]
+
+
+@units_app.command("set")
+def units_set(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="units.yaml or units.csv")],
+    store: StoreOption = "",
+    add: Annotated[bool, typer.Option("--add", help="Add to the list instead of replacing it")] = False,
+    era: EraOption = None,
+) -> None:
+    """Set the units that must report from an officer's file (name, place, optional code)."""
+    from pipeline.expected import UnitsFileError, read_units_file, resolve_rows
+    from pipeline.store import open_store
+
+    try:
+        units, errors = resolve_rows(read_units_file(file), file.name, era)
+    except UnitsFileError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    for error in errors:
+        typer.echo(f"✗ {error}", err=True)
+    if errors:
+        typer.echo("Chưa lưu: sửa các dòng trên / nothing saved: fix the lines above", err=True)
+        raise typer.Exit(2)
+    total = open_store(store or None).set_expected_units(units, source=file.name, replace=not add)
+    typer.echo(f"{len(units)} đơn vị từ {file.name}; danh sách có {total} đơn vị / units expected")
+
+
+@units_app.command("communes")
+def units_communes(
+    place: Annotated[str, typer.Argument(help='"huyện Tư Nghĩa, tỉnh Quảng Ngãi" or a code "old:H528"')],
+    org: Annotated[str, typer.Option("--org", help="MTTQ, UBND, HLHPN, HND, HCCB, DTN …")] = "MTTQ",
+    store: StoreOption = "",
+    add: Annotated[bool, typer.Option("--add", help="Add to the list instead of replacing it")] = False,
+    era: EraOption = None,
+) -> None:
+    """Expect a report from every commune, ward and town of a district or province."""
+    from pipeline.corrections import CorrectionError
+    from pipeline.expected import communes_of
+    from pipeline.store import open_store
+
+    try:
+        units = communes_of(place, org, era)
+    except CorrectionError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    total = open_store(store or None).set_expected_units(units, source=f"communes {place}", replace=not add)
+    typer.echo(f"{len(units)} đơn vị cấp xã của {place}; danh sách có {total} đơn vị / units expected")
+
+
+@units_app.command("list")
+def units_list(store: StoreOption = "") -> None:
+    """Print the units that must report, with their codes."""
+    from pipeline.store import open_store
+
+    for unit in open_store(store or None).expected_units():
+        typer.echo(f"{unit['unit_code']}\t{unit['name']}\t{unit['parent']}")
+
+
+@units_app.command("search")
+def units_search(
+    query: Annotated[str, typer.Argument(help="Part of a name, with or without diacritics")],
+    limit: Annotated[int, typer.Option("--limit")] = 20,
+) -> None:
+    """Find a unit of either era in the gazetteer (to write its code in a file or a correction)."""
+    from pipeline.units import gazetteer
+
+    g = gazetteer()
+    for unit in g.search(query, limit=limit):
+        where = ", ".join(a.full_name for a in g.ancestors(unit))
+        typer.echo(f"{unit.code}\t{unit.full_name}\t{where}")
+
+
+document_app = typer.Typer(
+    help="Sửa đơn vị, kỳ, loại của một văn bản (correct a document).", no_args_is_help=True
+)
+app.add_typer(document_app, name="document")
+
+
+@document_app.command("set")
+def document_set(
+    document_id: Annotated[int, typer.Argument(help="The document's number (review page, Nguồn sheet)")],
+    unit: Annotated[
+        str, typer.Option("--unit", help='"xã Nghĩa Kỳ, huyện Tư Nghĩa" or "old:X21250/MTTQ"')
+    ] = "",
+    org: Annotated[str, typer.Option("--org", help="Organisation of --unit given as a place")] = "MTTQ",
+    period: Annotated[str, typer.Option("--period", help='"6 tháng đầu năm 2024", "quý III/2025"')] = "",
+    doc_type: Annotated[str, typer.Option("--type", help='"báo cáo", "kế hoạch" …')] = "",
+    user: Annotated[str, typer.Option("--user", help="Who corrects (default: your login)")] = "",
+    comment: Annotated[str, typer.Option("--comment")] = "",
+    store: StoreOption = "",
+) -> None:
+    """Correct who reported, for which period or the type of a document (audited; survives re-ingest)."""
+    import getpass
+
+    from pipeline.corrections import CorrectionError, period_fields, unit_fields
+    from pipeline.store import open_store
+
+    opened = open_store(store or None)
+    try:
+        current = opened.document(document_id)
+        changes: dict[str, object] = {}
+        if unit:
+            changes.update(unit_fields(unit, org))
+        if period:
+            changes.update(period_fields(period, current["metadata"].get("periods")))
+        if doc_type:
+            changes["doc_type"] = doc_type.strip()
+        if not changes:
+            raise CorrectionError("Chưa có gì để sửa: --unit, --period hoặc --type / nothing to change")
+        after = opened.set_document_metadata(
+            document_id, changes, user=user or getpass.getuser(), comment=comment
+        )
+    except (CorrectionError, KeyError, ValueError) as error:
+        typer.echo(f"#{document_id}: {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(
+        f"#{document_id} {after['path']}: {after['unit_name'] or after['issuer']} · {after['period']} · "
+        f"{after['doc_type']} ({after['status']})"
+    )
+
+
+@document_app.command("use")
+def document_use(
+    document_id: Annotated[int, typer.Argument(help="The copy that counts")],
+    user: Annotated[str, typer.Option("--user", help="Who decides (default: your login)")] = "",
+    comment: Annotated[str, typer.Option("--comment")] = "",
+    store: StoreOption = "",
+) -> None:
+    """Of two copies of one report sent the same day, use this one (the others are replaced)."""
+    import getpass
+
+    from pipeline.store import open_store
+
+    try:
+        replaced = open_store(store or None).choose_document(
+            document_id, user=user or getpass.getuser(), comment=comment
+        )
+    except (KeyError, ValueError) as error:
+        typer.echo(f"#{document_id}: {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"Dùng bản #{document_id}; thay: {', '.join(f'#{i}' for i in replaced) or 'không có'}")
 
 
 if __name__ == "__main__":

@@ -15,22 +15,21 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from pipeline.figure import decimal_text
 from pipeline.normalise import load_catalogue
 from pipeline.normalise.catalogue import fold
+from pipeline.reporting_unit import parent_name
 from pipeline.store.api import Store
+from pipeline.successors import lines_as_of
 
-UNITS_PATH = Path(__file__).with_name("normalise") / "units.yaml"
 ADDITIVE_KINDS = ("money", "count", "quantity")
 NO_UNIT = "(không rõ đơn vị)"  # a document whose issuer was not detected
 NO_PERIOD = "(không rõ kỳ báo cáo)"
@@ -76,8 +75,27 @@ def several_values(values: list[Any]) -> bool:
 
 
 def reporting_unit(row: pd.Series | Mapping[str, Any]) -> str:
-    """The document's issuer; an unknown issuer stays apart per document, never merged with others."""
-    return row["issuer"] or f"{NO_UNIT} {row['doc']}"
+    """The reporting unit's official name when its code is known, else the issuer as written; an
+    unknown issuer stays apart per document, never merged with others."""
+    return row.get("unit_name") or row["issuer"] or f"{NO_UNIT} {row['doc']}"
+
+
+def distinct_unit_names(frame: pd.DataFrame) -> pd.Series:
+    """Reporting-unit names made unique: two units of the same name (33 communes have a "Phường 1")
+    get their parent unit after the name, so their columns never merge."""
+    names = frame["reporting_unit"]
+    codes = frame["unit_code"].astype(object).fillna("")
+    clash = frame.assign(code=codes).groupby("reporting_unit")["code"].nunique()
+    clashing = set(clash[clash > 1].index)
+    if not clashing:
+        return names
+    return pd.Series(
+        [
+            f"{name} ({parent_name(code)})" if name in clashing and code else name
+            for name, code in zip(names, codes, strict=True)
+        ],
+        index=frame.index,
+    )
 
 
 def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -87,6 +105,8 @@ def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
         "document_id",
         "doc",
         "issuer",
+        "unit_code",
+        "unit_name",
         "level",
         "period",
         "period_role",
@@ -116,7 +136,10 @@ def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=columns)
     if frame.empty:
         return frame.assign(reporting_unit=[], line_modality=[], counted=[], why_not_counted=[])
-    frame["reporting_unit"] = [reporting_unit(row) for row in frame[["issuer", "doc"]].to_dict("records")]
+    frame["reporting_unit"] = [
+        reporting_unit(row) for row in frame[["issuer", "unit_name", "doc"]].to_dict("records")
+    ]
+    frame["reporting_unit"] = distinct_unit_names(frame)
     frame["period"] = frame["period"].replace("", NO_PERIOD)
     frame["unit"] = frame["unit"].fillna("").map(lambda u: u if u.isupper() else fold(u))
     frame["line_modality"] = frame["modality"].where(
@@ -331,30 +354,32 @@ def targets_vs_actuals(lines: pd.DataFrame) -> pd.DataFrame:
     return both
 
 
-def load_expected_units(path: Path | str | None = None) -> list[dict[str, Any]]:
-    """The officer's list of units that should report (units.yaml)."""
-    with open(path or UNITS_PATH, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
-    return list(data.get("expected_units") or [])
-
-
-def unit_names(unit: dict[str, Any]) -> set[str]:
-    return {fold(unicodedata.normalize("NFC", n)) for n in [unit["name"], *(unit.get("aliases") or [])]}
-
-
 def missing_reports(documents: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """For each reported results period, the expected units with no loaded document for it."""
-    loaded = [d for d in documents if d["status"] == "loaded"]
-    periods: dict[str, set[str]] = {}
-    for document in loaded:
+    """For each regular period an expected unit has reported results for, the expected units with no
+    current document for it. Periods that only a template, a one-off report ("3 năm thực hiện …") or
+    a unit nobody expects created list nobody."""
+    codes = {u["unit_code"]: u for u in expected}
+    reported: dict[tuple[str, str], set[str]] = {}  # (period key, label) -> unit codes
+    for document in documents:
+        if document["status"] != "loaded" or document.get("unit_code") not in codes:
+            continue
         for period in (document.get("metadata") or {}).get("periods", []):
-            if period.get("role", "results") == "results":
-                periods.setdefault(period["period"], set()).add(fold(document["issuer"]))
+            if period.get("role", "results") == "results" and period.get("regular"):
+                key = (period.get("start", "") + ".." + period.get("end", ""), period["period"])
+                reported.setdefault(key, set()).add(document["unit_code"])
     missing = []
-    for period, issuers in sorted(periods.items()):
-        for unit in expected:
-            if not unit_names(unit) & issuers:
-                missing.append({"period": period, "unit": unit["name"], "level": unit.get("level", "")})
+    for (_, label), units in sorted(reported.items()):
+        for code, unit in codes.items():
+            if code not in units:
+                missing.append(
+                    {
+                        "period": label,
+                        "unit": unit["name"],
+                        "level": unit.get("level", ""),
+                        "unit_code": code,
+                        "parent": unit.get("parent", ""),
+                    }
+                )
     return missing
 
 
@@ -376,6 +401,9 @@ def sources_frame(documents: list[dict[str, Any]]) -> pd.DataFrame:
             "error": d["error"],
             "superseded_by": d["superseded_by"],
             "sha256": d["sha256"],
+            "unit_code": d.get("unit_code", ""),
+            "replace_note": d.get("replace_note", ""),
+            "ambiguous_with": d.get("ambiguous_with"),
         }
         for d in documents
     ]
@@ -404,15 +432,25 @@ def consolidate_records(
         totals=totals_across_units(lines),
         conflicts=conflicts,
         targets_vs_actuals=targets_vs_actuals(lines),
-        not_reported=missing_reports(
-            documents, load_expected_units() if expected_units is None else expected_units
-        ),
+        not_reported=missing_reports(documents, expected_units or []),
         sources=sources_frame(documents),
         breakdowns=breakdowns(frame),
         review_info=bool((frame["review_status"] != "unreviewed").any()) if not frame.empty else False,
     )
 
 
-def consolidate(store: Store, *, reviewed_only: bool = False) -> Consolidation:
-    """Consolidate what the store holds now (current documents only; superseded ones stay out)."""
-    return consolidate_records(store.figures(reviewed_only=reviewed_only), store.documents())
+def consolidate(store: Store, *, reviewed_only: bool = False, as_of: date | None = None) -> Consolidation:
+    """Consolidate what the store holds now (current documents only; superseded ones stay out).
+    `as_of` (e.g. 2025-07-01) shows every unit as the unit it had become by then (`as_of_units`)."""
+    result = consolidate_records(
+        store.figures(reviewed_only=reviewed_only), store.documents(), store.expected_units()
+    )
+    if as_of is None:
+        return result
+    codes = (
+        dict(zip(result.figures["reporting_unit"], result.figures["unit_code"].fillna(""), strict=True))
+        if not result.figures.empty
+        else {}
+    )
+    lines = lines_as_of(result.consolidated, codes, as_of)
+    return replace(result, consolidated=lines, totals=totals_across_units(lines))

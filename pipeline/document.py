@@ -68,18 +68,35 @@ class Block:
 
 @dataclass(slots=True)
 class Period:
-    period: str  # as the document says it: "năm 2020", "6 tháng đầu năm 2021"
+    period: str  # normalised label: "năm 2020", "6 tháng đầu năm 2021" (pipeline/periods.py)
     role: str = "results"  # results | programme
     section: str = ""  # top-level section it governs, "" for the whole document
+    start: str = ""  # ISO first day, "" when the label is not a known period
+    end: str = ""  # ISO last day
+    kind: str = ""  # months_first | months_last | quarter | month | year | term | stage | implementation
+    regular: bool = False  # a period units report on by schedule (makes "Chưa báo cáo")
+
+    @property
+    def key(self) -> str:
+        """"2024-01-01..2024-06-30", or the label when the dates are unknown."""
+        return f"{self.start}..{self.end}" if self.start else self.period
 
 
 @dataclass(slots=True)
 class DocumentMetadata:
     """What the document says about itself; detected from the text, overridable by the user."""
 
-    issuer: str = ""
-    level: str = ""  # tỉnh | huyện | xã | tổ chức | ""
-    province: str = ""
+    issuer: str = ""  # as the document names it: "Ủy ban MTTQ Việt Nam xã Nghĩa Kỳ"
+    level: str = ""  # tỉnh | huyện | xã | ""
+    province: str = ""  # of the era the document was written in ("Đắk Nông" in 2020)
+    unit_code: str = ""  # "old:X21250/MTTQ" (pipeline/reporting_unit.py); "" when not resolved
+    unit_name: str = ""  # the unit's name in official spelling, the same for every report of it
+    era: str = ""  # old (before 1 July 2025) | new
+    number: str = ""  # "15/BC-MTTQ"
+    place: str = ""  # the place of the date line
+    summary: str = ""  # the trích yếu under the title
+    recipients: list[str] = field(default_factory=list)  # "Kính gửi": never the issuer
+    why: list[str] = field(default_factory=list)  # how issuer, unit and period were found
     places: list[str] = field(default_factory=list)
     doc_type: str = ""
     date: str = ""  # ISO, as precise as known: "2021-02", "2024-05-10"

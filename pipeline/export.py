@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -121,9 +122,12 @@ def consolidated_rows(result: Consolidation, names: dict[str, str]) -> list[dict
     return rows
 
 
-def export_all(store: Store, out: Path | str, *, reviewed_only: bool = False) -> dict[str, Path]:
-    """Consolidate the store and write the three files into `out`; returns their paths by name."""
-    return write_exports(consolidate(store, reviewed_only=reviewed_only), out)
+def export_all(
+    store: Store, out: Path | str, *, reviewed_only: bool = False, as_of: date | None = None
+) -> dict[str, Path]:
+    """Consolidate the store and write the three files into `out`; returns their paths by name.
+    `as_of` shows old units as the units they had become by that date (pipeline/successors.py)."""
+    return write_exports(consolidate(store, reviewed_only=reviewed_only, as_of=as_of), out)
 
 
 def write_exports(result: Consolidation, out: Path | str) -> dict[str, Path]:
@@ -297,6 +301,9 @@ def write_workbook(path: Path, result: Consolidation) -> Path:
             "Lý do",
             "Được thay bởi",
             "SHA-256",
+            "Mã đơn vị",
+            "Thay thế / lý do",
+            "Cùng ngày với bản",
         ],
         sources.values.tolist() if not sources.empty else [],
         numeric={8, 9},
@@ -371,8 +378,9 @@ def write_workbook(path: Path, result: Consolidation) -> Path:
     )
     table_sheet(
         book.create_sheet(sheet_title("Chưa báo cáo", taken)),
-        ["Kỳ", "Đơn vị chưa gửi báo cáo", "Cấp"],
-        [[m["period"], m["unit"], m["level"]] for m in result.not_reported],
+        ["Kỳ", "Đơn vị chưa gửi báo cáo", "Cấp", "Thuộc", "Mã đơn vị"],
+        [[m["period"], m["unit"], m["level"], m.get("parent", ""), m.get("unit_code", "")]
+         for m in result.not_reported],
     )
     unmapped = (
         result.figures[result.figures["indicator_code"] == ""] if not result.figures.empty else result.figures

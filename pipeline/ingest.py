@@ -146,18 +146,21 @@ def ingest_paths(
     return results
 
 
-def summary_counts(results: Iterable[LoadResult]) -> dict[str, int]:
-    """How many files ended loaded / unchanged / superseded / rejected (all four keys present)."""
-    counts = Counter(r.status for r in results)
-    return {status: counts.get(status, 0) for status in ("loaded", "unchanged", "superseded", "rejected")}
-
-
 STATUS_LABELS = {  # what the officer reads in the summary table
     "loaded": "đã nạp / loaded",
     "unchanged": "đã có, không đổi / unchanged",
     "superseded": "thay bản cũ / superseded an older copy",
+    "outdated": "đã có bản mới hơn / a newer copy is loaded",
     "rejected": "bị từ chối / rejected",
 }
+
+
+def summary_counts(results: Iterable[LoadResult]) -> dict[str, int]:
+    """How many files ended loaded / unchanged / superseded / outdated / rejected (every key present)."""
+    counts = Counter(r.status for r in results)
+    return {status: counts.get(status, 0) for status in STATUS_LABELS}
+
+
 
 
 def summary_table(results: list[LoadResult]) -> Table:

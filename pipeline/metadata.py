@@ -1,8 +1,10 @@
-"""What a report says about itself: issuer and level, province and places, type, date, periods.
+"""What a report says about itself: who issued it (a reporting unit with its code), its type,
+date and periods.
 
-Everything is read from the canonical text with the cue words of data/metadata_cues.yaml and
-the provinces and districts of data/gazetteer.yaml, compared by `matching_key` so old and new
-tone placement agree. The officer can override any field (`apply_overrides`).
+The header is read as the national format lays it out (header.py), the issuer resolved against
+the gazetteer of both eras (issuer.py, pipeline/units), periods normalised to values (periods.py).
+Cue words are data (data/*.yaml), compared by `matching_key` so old and new tone placement agree.
+The officer can override any field (`apply_overrides`).
 """
 
 from __future__ import annotations
@@ -17,24 +19,16 @@ from typing import Any
 import yaml
 
 from pipeline.document import Document, DocumentMetadata, Period
+from pipeline.header import Header, parse_header
+from pipeline.issuer import Issuer, Span, from_body, from_header
 from pipeline.matching import matching_key
+from pipeline.periods import PeriodValue, find_periods
+from pipeline.reporting_unit import ReportingUnit, organisation
+from pipeline.units import REORGANISATION, AdminUnit, Era, gazetteer
+from pipeline.units.names import split_kind
 
 DATA = Path(__file__).parent / "data"
 TITLE_BLOCKS = 6  # how many blocks before the first heading can hold the title
-
-
-@dataclass(frozen=True, slots=True)
-class Organisation:
-    name: str
-    short: str
-    patterns: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Gazetteer:
-    provinces: dict[str, str]  # matching key of a name or alias -> official province name
-    districts: dict[str, tuple[str, ...]]  # matching key of a district -> provinces that have one
-    names: re.Pattern[str]  # every province, alias and district, longest first
 
 
 @cache
@@ -42,36 +36,8 @@ def _cues() -> dict[str, Any]:
     return yaml.safe_load((DATA / "metadata_cues.yaml").read_text(encoding="utf-8"))
 
 
-@cache
-def _organisations() -> tuple[Organisation, ...]:
-    return tuple(
-        Organisation(o["name"], o["short"], tuple(o["patterns"])) for o in _cues()["organisations"]
-    )
-
-
-@cache
-def _gazetteer() -> Gazetteer:
-    data = yaml.safe_load((DATA / "gazetteer.yaml").read_text(encoding="utf-8"))
-    provinces: dict[str, str] = {}
-    districts: dict[str, list[str]] = {}
-    for province in data["provinces"]:
-        for alias in [province["name"], *province.get("aliases", [])]:
-            provinces[matching_key(alias)] = province["name"]
-        for district in province.get("districts", []):
-            districts.setdefault(matching_key(district), []).append(province["name"])
-    keys = sorted(set(provinces) | set(districts), key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
-    return Gazetteer(provinces, {k: tuple(v) for k, v in districts.items()}, pattern)
-
-
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def _capitalised(original: str) -> bool:
-    """A place name as written in a sentence: every word capitalised, not an all-caps title
-    ("THỐNG NHẤT HÀNH ĐỘNG" is not the district of Thống Nhất)."""
-    return all(word[:1].isupper() for word in original.split()) and not original.isupper()
 
 
 @dataclass(slots=True)
@@ -87,14 +53,15 @@ class _Text:
         return self.text[start:end]
 
 
-def _prepare(document: Document) -> _Text:
+def _prepare(document: Document, header: Header) -> _Text:
     text = document.text
     body = [b for b in document.blocks if b.kind != "footnote"]
     title: list[tuple[int, int]] = []
     for block in body:
         if block.kind == "heading":
             break
-        title.append((block.start, block.end))
+        if block.start >= header.title_start:  # a masthead above the title holds no title
+            title.append((block.start, block.end))
     parts = []
     for i, block in enumerate(body):
         is_part = block.kind == "heading" and block.level == 1
@@ -134,13 +101,21 @@ def _doc_type(t: _Text, has_headings: bool) -> str:
             following = t.key[t.title[index + 1][0] : t.title[index + 1][1]].strip()
             kind = re.match(rf"(?:{_alternation(cues['report_kinds'])})\b", following)
             return f"{line} {kind.group(0)}" if kind else line
-        period = _first_period(line)
+        period = find_periods(line)
         stops = [m.start() for m in re.finditer(_cues()["issuer_ends_before"], line)]
-        cut = min([*stops, period[0] if period else len(line)])
+        cut = min([*stops, period[0][0] if period else len(line)])
         return " ".join(line[:cut].split())
     if _news_date(t) or not has_headings:
         return cues["news_item"]["doc_type"]
     return ""
+
+
+def document_kind(doc_type: str) -> str:
+    """The head of a document type ("báo cáo" of "báo cáo sơ kết"): what a resubmission must share."""
+    for kind in _cues()["doc_types"]:
+        if doc_type.startswith(kind["head"]):
+            return str(kind["head"])
+    return doc_type
 
 
 def _default_role(doc_type: str) -> str:
@@ -153,8 +128,11 @@ def _default_role(doc_type: str) -> str:
     return "results"
 
 
-def _date(t: _Text) -> tuple[str, int | None]:
-    """The document's own date: the scraped "date 2021-02" prefix or the place-and-date line."""
+def _date(t: _Text, header: Header) -> tuple[str, int | None]:
+    """The document's own date: the header's place-and-date line, a scraped "date 2021-02" prefix,
+    or a place-and-date line among the title lines."""
+    if header.date:
+        return header.date, header.year
     found = _news_date(t)
     if found is None:
         for start, end in t.title:
@@ -170,107 +148,18 @@ def _date(t: _Text) -> tuple[str, int | None]:
     return iso, int(year)
 
 
-def _mentions(t: _Text) -> list[tuple[int, str, str, int]]:
-    """(organisation index, level, place, offset) for each "<body> <level> [<Place>]" in the text."""
-    cues = _cues()
-    organisations = _organisations()
-    level_of = {word: level for level, words in cues["levels"].items() for word in words}
-    org_of = {p: i for i, o in enumerate(organisations) for p in o.patterns}
-    pattern = re.compile(
-        rf"(?<!\w)(?P<org>{_alternation(list(org_of))})\s+(?P<level>{_alternation(list(level_of))})(?!\w)"
-    )
-    gazetteer = _gazetteer()
-    found = []
-    for match in pattern.finditer(t.key):
-        place = ""
-        spaced = t.key[match.end() : match.end() + 1] == " "
-        after = gazetteer.names.match(t.key, match.end() + 1) if spaced else None
-        if after and _capitalised(t.original(after.start(), after.end())):
-            place = t.original(after.start(), after.end())
-        found.append((org_of[match.group("org")], level_of[match.group("level")], place, match.start()))
-    return found
-
-
-def _issuer(t: _Text) -> tuple[int | None, str, str]:
-    """The issuing body (index), its level and its place, self-references weighing most."""
-    mentions = _mentions(t)
-    if not mentions:
-        return None, "", ""
-    weight: Counter[tuple[int, str]] = Counter((org, level) for org, level, _, _ in mentions)
-    orgs = _alternation([p for o in _organisations() for p in o.patterns])
-    for template in _cues()["self_references"]:
-        for match in re.finditer(template.replace("{org}", orgs), t.key):
-            at = match.start("org")
-            for org, level, _, offset in mentions:
-                if offset == at:
-                    weight[(org, level)] += 10
-    (org, level), _ = weight.most_common(1)[0]
-    places = Counter(place for o, lv, place, _ in mentions if (o, lv) == (org, level) and place)
-    if not places:
-        words = _cues()["levels"][level]
-        gazetteer = _gazetteer()
-        for match in re.finditer(rf"(?<!\w)(?:{_alternation(words)}) ", t.key):
-            name = gazetteer.names.match(t.key, match.end())
-            if name and _capitalised(t.original(name.start(), name.end())):
-                places[t.original(name.start(), name.end())] += 1
-    place = places.most_common(1)[0][0] if places else ""
-    return org, level, place
-
-
-def _places(t: _Text) -> list[str]:
-    """Provinces and districts the text names, official spelling, in order of first mention."""
-    gazetteer = _gazetteer()
-    names: list[str] = []
-    for match in gazetteer.names.finditer(t.key):
-        if not _capitalised(t.original(match.start(), match.end())):
-            continue
-        key = match.group(0)
-        name = gazetteer.provinces.get(key) or t.original(match.start(), match.end())
-        if name not in names:
-            names.append(name)
-    return names
-
-
-def _province(t: _Text, level: str, place: str) -> str:
-    gazetteer = _gazetteer()
-    if place:
-        key = matching_key(place)
-        if level == "tỉnh" and key in gazetteer.provinces:
-            return gazetteer.provinces[key]
-        owners = gazetteer.districts.get(key, ())
-        if len(owners) == 1:
-            return owners[0]
-    votes: Counter[str] = Counter()
-    for match in gazetteer.names.finditer(t.key):
-        if not _capitalised(t.original(match.start(), match.end())):
-            continue
-        key = match.group(0)
-        if key in gazetteer.provinces:
-            votes[gazetteer.provinces[key]] += 1
-        elif len(gazetteer.districts.get(key, ())) == 1:
-            votes[gazetteer.districts[key][0]] += 1
-    return votes.most_common(1)[0][0] if votes else ""
-
-
-def _first_period(key_text: str) -> tuple[int, str] | None:
-    """The earliest period phrase in a piece of key text: (offset, phrase)."""
-    best: tuple[int, str] | None = None
-    for pattern in _cues()["periods"]["phrases"]:
-        match = re.search(pattern, key_text)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), match.group(0))
-    return best
-
-
-def _implementation_period(t: _Text, start: int, end: int) -> str:
-    match = re.search(_cues()["periods"]["implementation"], t.key[start:end])
+def _implementation_period(text: str, role: str) -> Period | None:
+    """ "Sơ kết 03 năm thực hiện Chỉ thị số 06-CT/TU, ngày 07-9-2021" -> 2021–2024, not a regular period."""
+    match = re.search(_cues()["periods"]["implementation"], matching_key(text))
     if not match:
-        return ""
+        return None
     years, first = int(match.group("years")), int(match.group("start"))
-    kind = t.original(start + match.start("kind"), start + match.end("kind"))
-    code = t.original(start + match.start("code"), start + match.end("code"))
-    label = _cues()["periods"]["implementation_label"]
-    return label.format(first=first, last=first + years, years=match.group("years"), kind=kind, code=code)
+    kind = text[match.start("kind") : match.end("kind")]
+    code = text[match.start("code") : match.end("code")]
+    label = _cues()["periods"]["implementation_label"].format(
+        first=first, last=first + years, years=match.group("years"), kind=kind, code=code
+    )
+    return Period(label, role, "", f"{first}-01-01", f"{first + years}-12-31", "implementation", False)
 
 
 def _role(title: str, default: str) -> str:
@@ -284,51 +173,198 @@ def _role(title: str, default: str) -> str:
     return best[1]
 
 
-def _periods(t: _Text, default_role: str) -> list[Period]:
-    """One period per "Phần" with a period in its title; else one for the whole document."""
+def _first(text: str, year: int | None, date: str, role: str) -> PeriodValue | None:
+    """The first period a title names; a results period whose year was left out takes the year of
+    the document's date, or the year before when it would otherwise start after that date."""
+    found = find_periods(text, year)
+    if not found:
+        return None
+    start, end, value = found[0]
+    written_year = re.search(r"\d{4}", text[start:end])
+    starts_after_date = bool(date) and value.start.isoformat()[: len(date)] > date
+    if year and not written_year and role == "results" and starts_after_date:
+        value = find_periods(text[start:end], year - 1)[0][2]
+    return value
+
+
+def _as_period(value: PeriodValue, role: str, section: str = "") -> Period:
+    return Period(
+        value.label, role, section, value.start.isoformat(), value.end.isoformat(), value.kind, value.regular
+    )
+
+
+def _programme_section(document: Document) -> tuple[str, str] | None:
+    """(section, title) of the first top-level heading that sets out what is to be done
+    ("II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2024")."""
+    words = _cues()["programme_words"]
+    for block in document.blocks:
+        if block.kind == "heading" and block.level == 1 and block.section:
+            title = matching_key(document.text[block.start : block.end])
+            title = re.sub(r"^\s*[\w.]+\s+", "", title) if block.numbering else title
+            if any(title.startswith(w) or title.startswith(f"{w},") for w in words):
+                return block.section[0], title
+    return None
+
+
+def _summary_periods(
+    document: Document, summary: str, year: int | None, date: str, default_role: str
+) -> list[Period]:
+    """The trích yếu's periods: the first for the whole document; a second one that follows
+    programme words governs the programme section, when the document has one."""
+    implementation = _implementation_period(summary, default_role)
+    if implementation:
+        return [implementation]
+    found = find_periods(summary, year)
+    if not found:
+        return []
+    first = _first(summary, year, date, _role(matching_key(summary[: found[0][1]]), default_role))
+    role = _role(matching_key(summary[: found[0][1]]), default_role)
+    periods = [_as_period(first or found[0][2], role)]
+    section = _programme_section(document)
+    if section is not None:
+        name, title = section
+        own = find_periods(title, year)
+        later = [f for f in found[1:] if _role(matching_key(summary[found[0][1] : f[0]]), "") == "programme"]
+        value = own[0][2] if own else (later[0][2] if later else None)
+        if value is not None and role == "results":
+            periods.append(_as_period(value, "programme", name))
+    return periods
+
+
+def _periods(
+    t: _Text, document: Document, header: Header, default_role: str, year: int | None, date: str
+) -> list[Period]:
+    """One period per "Phần" with a period in its title; else the summary line's; else the title's."""
     periods = []
     for section, start, end in t.parts:
         title = t.key[start:end]
-        found = _first_period(title)
+        role = _role(title, default_role)
+        found = _first(t.original(start, end), year, date, role)
         if found:
-            periods.append(Period(found[1], _role(title, default_role), section))
+            periods.append(_as_period(found, role, section))
     if periods:
         return periods
+    if header.summary:
+        periods = _summary_periods(document, header.summary, year, date, default_role)
+        if periods:
+            return periods
     date_line = re.compile(_cues()["date_line"])
     for start, end in t.title:
         if date_line.search(t.key[start:end]) and not _news_date(t):
             continue
-        implementation = _implementation_period(t, start, end)
+        implementation = _implementation_period(t.original(start, end), default_role)
         if implementation:
-            return [Period(implementation, default_role, "")]
-        line = re.sub(_cues()["news_item"]["date_prefix"], "", t.key[start:end])
-        found = _first_period(line)
+            return [implementation]
+        line = t.original(start, end)
+        prefix = re.match(_cues()["news_item"]["date_prefix"], matching_key(line))
+        found = _first(line[prefix.end() if prefix else 0 :], year, date, default_role)
         if found:
-            return [Period(found[1], default_role, "")]
+            return [_as_period(found, default_role)]
     return []
+
+
+def _era(date: str, periods: list[Period]) -> Era | None:
+    """The map a document was written on: its date's, else the era its periods end in."""
+    if len(date) >= 7 or (date and date[:4] != str(REORGANISATION.year)):
+        return "new" if date[:7] >= REORGANISATION.isoformat()[:7] else "old"
+    ends = {("new" if p.end >= REORGANISATION.isoformat() else "old") for p in periods if p.end}
+    return ends.pop() if len(ends) == 1 else None
+
+
+def _capitalised(written: str) -> bool:
+    """A place as a sentence writes it ("huyện Cư Jút"), not a title in capitals."""
+    _, name = split_kind(written)
+    return all(w[:1].isupper() for w in name.split()) and not name.isupper()
+
+
+def _places(text: str, spans: list[Span], era: Era | None) -> list[str]:
+    """Provinces and districts the text names (official spelling where the name is unambiguous),
+    in order of first mention."""
+    names: list[str] = []
+    for start, end, candidates in spans:
+        found = [c for c in candidates if c.level in ("tỉnh", "huyện") and (era is None or c.era == era)]
+        if not found or not _capitalised(text[start:end]):
+            continue
+        _, written = split_kind(text[start:end])
+        name = found[0].name if len({c.name for c in found}) == 1 else " ".join(written.split())
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _province(text: str, spans: list[Span], era: Era | None, area: AdminUnit | None) -> str:
+    """The issuer's province; else the province the text's places agree on most."""
+    g = gazetteer()
+    if area is not None:
+        return g.province(area).name
+    votes: Counter[str] = Counter()
+    for start, end, candidates in spans:
+        found = [c for c in candidates if c.level in ("tỉnh", "huyện") and (era is None or c.era == era)]
+        provinces = {g.province(c).name for c in found}
+        if len(provinces) == 1 and _capitalised(text[start:end]):
+            votes[provinces.pop()] += 1
+    return votes.most_common(1)[0][0] if votes else ""
+
+
+def _issuer_name(issuer: Issuer, news: bool) -> str:
+    """ "Ủy ban MTTQ Việt Nam xã Nghĩa Kỳ": the organisation's name, the unit's kind and its name as
+    the document wrote it (official spelling when the document wrote it in capitals)."""
+    if not issuer.org:
+        return ""
+    org = organisation(issuer.org)
+    name = org.short if news else org.name
+    kind, written = split_kind(issuer.written) if issuer.written else (None, "")
+    if issuer.area is not None:
+        kind = issuer.area.kind
+        if not written or written.isupper():
+            written = issuer.area.name
+    elif written.isupper():
+        written = written.title()
+    kind = kind or {"tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã"}.get(issuer.level, "")
+    return " ".join(f"{name} {kind} {written}".split())
 
 
 def detect_metadata(document: Document) -> DocumentMetadata:
     """Metadata found in the document's text; empty fields where the text does not say."""
-    t = _prepare(document)
+    header = parse_header(document)
+    t = _prepare(document, header)
     has_headings = any(b.kind == "heading" for b in document.blocks)
     doc_type = _doc_type(t, has_headings)
-    date, year = _date(t)
-    org, level, place = _issuer(t)
-    province = _province(t, level, place)
-    issuer = ""
-    if _is_template(t):
-        level = ""
-    elif org is not None:
-        organisation = _organisations()[org]
-        name = organisation.short if doc_type == _cues()["news_item"]["doc_type"] else organisation.name
-        issuer = " ".join(f"{name} {level} {place}".split())
-    places = _places(t)
-    if place and place not in places:
-        places.insert(0, place)
+    date, year = _date(t, header)
+    default_role = _default_role(doc_type)
+    periods = _periods(t, document, header, default_role, year, date)
+    era = _era(date, periods)
+    spans = gazetteer().find_in_text(document.text)
+    template = _is_template(t)
+    issuer = None
+    if not template:
+        issuer = from_header(header, era, spans) or from_body(
+            t.text, era, spans, _cues()["levels_of_words"], _cues()["self_references"]
+        )
+    issuer = issuer or Issuer()
+    area = issuer.area
+    unit = ReportingUnit.of(area, issuer.org) if area is not None and issuer.org else None
+    news = doc_type == _cues()["news_item"]["doc_type"]
+    places = _places(t.text, spans, era)
+    if issuer.written and area is not None and area.level != "xã" and area.name not in places:
+        places.insert(0, area.name)
     return DocumentMetadata(
-        issuer=issuer, level=level, province=province, places=places, doc_type=doc_type,
-        date=date, date_year=year, periods=_periods(t, _default_role(doc_type)),
+        issuer=_issuer_name(issuer, news),
+        level=issuer.level,
+        province=_province(t.text, spans, era, area),
+        unit_code=unit.code if unit else "",
+        unit_name=unit.name if unit else "",
+        era=era or "",
+        number=header.number,
+        place=header.place,
+        summary=header.summary,
+        recipients=header.recipients,
+        why=[*header.why, *issuer.why],
+        places=places,
+        doc_type=doc_type,
+        date=date,
+        date_year=year,
+        periods=periods,
     )
 
 

@@ -12,6 +12,7 @@ STATUS_VI = {
     "loaded": "đã nạp",  # loaded into the store
     "unchanged": "trùng, đã có",  # same content already in the store
     "superseded": "thay bản cũ",  # corrected re-submission replacing an older one
+    "outdated": "đã có bản mới hơn",  # an older copy arriving after its replacement
     "rejected": "cách ly",  # quarantined with a reason file
     "failed": "lỗi, sẽ thử lại",  # transient fault: left in processing/ for the next run
 }

@@ -25,6 +25,10 @@ def _describe(block: Block) -> str:
     return " · ".join(parts)
 
 
+ERA_VI = {"old": "trước 1/7/2025 (63 tỉnh)", "new": "từ 1/7/2025 (34 tỉnh)"}
+ROLE_VI = {"results": "kết quả", "programme": "chương trình, kế hoạch"}
+
+
 def render_metadata(document: Document) -> str:
     """The document's own facts and detected metadata, one per line."""
     meta = document.metadata
@@ -33,11 +37,18 @@ def render_metadata(document: Document) -> str:
         f"sha256: {document.sha256}",
         f"cờ: {', '.join(document.flags) or '-'}",
         f"cơ quan ban hành: {meta.issuer or '-'} · cấp: {meta.level or '-'} · tỉnh: {meta.province or '-'}",
-        f"loại văn bản: {meta.doc_type or '-'} · ngày: {meta.date or '-'} · năm: {meta.date_year or '-'}",
+        f"đơn vị báo cáo: {meta.unit_name or '-'} · mã: {meta.unit_code or '-'} · bản đồ hành chính: "
+        f"{ERA_VI.get(meta.era, '-')}",
+        f"số: {meta.number or '-'} · nơi ban hành: {meta.place or '-'} · ngày: {meta.date or '-'}",
+        f"loại văn bản: {meta.doc_type or '-'} · trích yếu: {meta.summary or '-'}",
+        f"kính gửi: {'; '.join(meta.recipients) or '-'}",
         f"địa danh: {', '.join(meta.places) or '-'}",
     ]
     for period in meta.periods:
-        lines.append(f"kỳ: {period.period} ({period.role}) · mục: {period.section or 'cả văn bản'}")
+        dates = f" · {period.start} … {period.end}" if period.start else ""
+        lines.append(f"kỳ: {period.period} ({ROLE_VI.get(period.role, period.role)}){dates} · mục: "
+                     f"{period.section or 'cả văn bản'}")
+    lines += [f"vì sao: {reason}" for reason in meta.why]
     if meta.overridden:
         lines.append(f"nhập tay: {', '.join(meta.overridden)}")
     if document.page_count is not None:

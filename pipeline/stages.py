@@ -64,7 +64,7 @@ class Outcome:
 
     name: str
     sha256: str
-    status: str  # loaded | unchanged | superseded | rejected | failed
+    status: str  # loaded | unchanged | superseded | outdated | rejected | failed
     figures: int = 0
     code: str = ""
     message: str = ""

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from pathlib import Path
 
 from conftest import gold_document, gold_figures
 
 from pipeline.consolidate import consolidate, consolidate_records
+from pipeline.document import Document
+from pipeline.expected import UnitRow, resolve_rows
+from pipeline.figure import Figure
+from pipeline.readers import read_document
 
 SEED0 = "000_064a08cc418c8552.txt"
 SEED4 = "004_386d69b07cae7cb5.txt"
@@ -181,16 +186,29 @@ def test_targets_meet_actuals_of_the_same_period():
     assert set(result.consolidated["modality"]) == {"target", "actual"}  # a programme's "đạt 95%" is a plan
 
 
+def read_seed(seed, prefix: str) -> tuple[Document, list[Figure]]:
+    """The seed as the reader makes it (metadata with unit code and period dates) and its gold figures."""
+    document, figures = seed(prefix)
+    return read_document(Path(__file__).parent.parent / "samples" / document.path), figures
+
+
 def test_expected_units_that_have_not_reported(sqlite_store, seed):
-    sqlite_store.load(*seed("000"))
-    expected = [
-        {"name": CU_JUT, "level": "huyện"},
-        {"name": "Ủy ban MTTQ Việt Nam huyện Krông Nô", "level": "huyện", "aliases": ["MTTQ huyện Krông Nô"]},
-    ]
+    sqlite_store.load(*read_seed(seed, "000"))  # Cư Jút's results for năm 2020 (and its programme for 2021)
+    expected, errors = resolve_rows(
+        [UnitRow(1, CU_JUT, "huyện Cư Jút, tỉnh Đắk Nông", ""), UnitRow(2, "MTTQ huyện Krông Nô", "", "")],
+        "test",
+    )
+    assert errors == []
     missing = consolidate_records(sqlite_store.figures(), sqlite_store.documents(), expected).not_reported
-    assert missing == [
-        {"period": "năm 2020", "unit": "Ủy ban MTTQ Việt Nam huyện Krông Nô", "level": "huyện"}
+    assert [(m["period"], m["unit"], m["level"], m["parent"]) for m in missing] == [
+        ("năm 2020", "Ủy ban MTTQ Việt Nam huyện Krông Nô", "huyện", "tỉnh Đắk Nông")
     ]
+
+
+def test_no_missing_units_for_a_period_only_an_unexpected_unit_reported(sqlite_store, seed):
+    sqlite_store.load(*read_seed(seed, "004"))  # a news item of the province's Front: not an expected unit
+    expected, _ = resolve_rows([UnitRow(1, "MTTQ huyện Krông Nô", "", "")], "test")
+    assert consolidate_records(sqlite_store.figures(), sqlite_store.documents(), expected).not_reported == []
 
 
 def test_an_empty_store_consolidates_to_nothing(sqlite_store):

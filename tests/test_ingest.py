@@ -59,18 +59,37 @@ def test_ingest_loads_rejects_and_is_idempotent(store, inbox):
     assert store.row_counts() == counts
 
 
-def test_a_corrected_file_supersedes_the_first_submission(sqlite_store, tmp_path):
+def test_a_same_day_copy_with_other_figures_waits_for_an_officer(sqlite_store, tmp_path):
     first = tmp_path / "lan1" / "bao-cao-mttq.txt"
     first.parent.mkdir()
     shutil.copy(SEEDS[4], first)
     (loaded,) = ingest_paths([first], sqlite_store)
-    second = tmp_path / "lan2" / "bao-cao-mttq.txt"
+    second = tmp_path / "lan2" / "bao-cao-mttq (sua).txt"  # dated the same month: which is right?
     second.parent.mkdir()
     second.write_text(first.read_text(encoding="utf-8").replace("184", "185"), encoding="utf-8")
-    (replaced,) = ingest_paths([second], sqlite_store)
-    assert replaced.status == "superseded" and replaced.superseded_id == loaded.document_id
+    (again,) = ingest_paths([second], sqlite_store)
+    assert again.status == "loaded" and "cán bộ cần chọn" in again.message
+    rows = {d["id"]: d for d in sqlite_store.documents()}
+    assert rows[again.document_id]["ambiguous_with"] == loaded.document_id
+    assert rows[loaded.document_id]["ambiguous_with"] == again.document_id
+    assert sqlite_store.choose_document(again.document_id, user="lan") == [loaded.document_id]
     statuses = {d["id"]: d["status"] for d in sqlite_store.documents()}
-    assert statuses == {loaded.document_id: "superseded", replaced.document_id: "loaded"}
+    assert statuses == {loaded.document_id: "superseded", again.document_id: "loaded"}
+    (log,) = sqlite_store.document_reviews(document_id=again.document_id)
+    assert log["user"] == "lan" and log["after"]["replaces"] == [loaded.document_id]
+
+
+def test_a_later_dated_resubmission_replaces_the_first_whatever_its_name(sqlite_store, tmp_path):
+    text = SEEDS[4].read_text(encoding="utf-8")
+    first, second = tmp_path / "mttq-lam-dong.txt", tmp_path / "ban sua lai.txt"
+    first.write_text(text, encoding="utf-8")
+    second.write_text(text.replace("date 2021-02", "date 2021-03").replace("184", "185"), encoding="utf-8")
+    (new,) = ingest_paths([second], sqlite_store)
+    (old,) = ingest_paths([first], sqlite_store)  # the older copy arrives last: it replaces nothing
+    assert (new.status, old.status) == ("loaded", "outdated")
+    statuses = {d["id"]: d["status"] for d in sqlite_store.documents()}
+    assert statuses == {new.document_id: "loaded", old.document_id: "superseded"}
+    assert "đã có bản mới hơn" in old.message
 
 
 def test_seed_000_relief_total_is_used_and_its_communes_are_not_added(sqlite_store):

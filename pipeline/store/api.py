@@ -12,7 +12,8 @@ from typing import Any, Literal, Protocol
 from pipeline.document import Document
 from pipeline.figure import Figure
 
-LoadStatus = Literal["loaded", "unchanged", "superseded", "rejected"]
+# outdated: a newer report of the same unit, period and kind is already loaded; this one is kept as replaced
+LoadStatus = Literal["loaded", "unchanged", "superseded", "outdated", "rejected"]
 ReviewAction = Literal["accept", "reject", "correct", "reset"]
 
 

@@ -7,8 +7,10 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
-from pipeline.document import Document, Period
+from pipeline.document import Document, DocumentMetadata, Period
 from pipeline.figure import Figure, decimal_text
+from pipeline.metadata import document_kind
+from pipeline.periods import leading_period
 
 SENTENCE_MAX_CHARS = 2000  # a block with no sentence bounds can be a whole page; keep the row readable
 
@@ -47,9 +49,20 @@ def text_similarity(first: str, second: str) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def document_period(document: Document) -> str:
-    """The periods a document reports on, as one text key (used to recognise a corrected re-submission)."""
-    return "; ".join(p.period for p in document.metadata.periods)
+def document_columns(meta: DocumentMetadata) -> dict[str, Any]:
+    """The documents-row columns that say who reported, for which period, and what kind of report."""
+    return {
+        "issuer": meta.issuer,
+        "level": meta.level,
+        "period": "; ".join(p.period for p in meta.periods),
+        "doc_type": meta.doc_type,
+        "metadata": meta.to_record(),
+        "unit_code": meta.unit_code,
+        "unit_name": meta.unit_name,
+        "period_key": "; ".join(p.key for p in meta.periods),
+        "doc_kind": document_kind(meta.doc_type),
+        "doc_date": meta.date,
+    }
 
 
 def figure_period(section: str, periods: list[Period]) -> Period | None:
@@ -98,6 +111,22 @@ def as_decimal(value: Any) -> Decimal | None:
     return value if isinstance(value, Decimal) else Decimal(str(value).strip())
 
 
+def sentence_period(document: Document, figure: Figure, periods: list[Period]) -> Period | None:
+    """The period a figure's own sentence opens with when it is not the document's ("Năm 2024, tỷ lệ …
+    đạt 92%" in a 2025 report; "6 tháng cuối năm phấn đấu …"), else None."""
+    if figure.sentence_start is None or not periods:
+        return None
+    year = document.metadata.date_year or (int(periods[0].start[:4]) if periods[0].start else None)
+    clause = document.text[figure.sentence_start : figure.char_start]
+    value = leading_period(clause, year)
+    if value is None or any(p.key == value.key for p in periods):
+        return None
+    role = "programme" if value.start.isoformat() > (document.metadata.date or "9999") else "results"
+    return Period(
+        value.label, role, "", value.start.isoformat(), value.end.isoformat(), value.kind, value.regular
+    )
+
+
 def figure_row(
     document: Document,
     document_id: int,
@@ -108,7 +137,9 @@ def figure_row(
 ) -> dict[str, Any]:
     """One figures row: FIGURES.md fields, provenance, period, indicator code and the untouched original."""
     section = figure.section or " > ".join(document.section_at(figure.char_start))
-    period = figure_period(section, document.metadata.periods)
+    period = sentence_period(document, figure, document.metadata.periods) or figure_period(
+        section, document.metadata.periods
+    )
     part_of = ids[figure.part_of] if figure.part_of is not None and 0 <= figure.part_of < len(ids) else None
     original = figure.to_record()
     original["part_of"] = part_of

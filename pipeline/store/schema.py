@@ -56,11 +56,21 @@ documents = sa.Table(
     sa.Column("superseded_by", sa.Integer, sa.ForeignKey("documents.id", name="fk_documents_superseded_by")),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", name="fk_documents_run")),
     sa.Column("loaded_at", UtcDateTime(), nullable=False),
+    # who reported, for which period (0002): the reporting unit's code, the periods' key, the
+    # document's own date and type head, which together say when a report replaces another
+    sa.Column("unit_code", sa.String(80), nullable=False, server_default=""),
+    sa.Column("unit_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("period_key", sa.Text, nullable=False, server_default=""),
+    sa.Column("doc_kind", sa.String(40), nullable=False, server_default=""),
+    sa.Column("doc_date", sa.String(10), nullable=False, server_default=""),
+    sa.Column("replace_note", sa.Text, nullable=False, server_default=""),  # why it replaced or was replaced
+    sa.Column("ambiguous_with", sa.Integer),  # a same-day copy: an officer chooses (never silently)
     one_of("status", DOCUMENT_STATUSES, "ck_documents_status"),
 )
 sa.Index(
     "ix_documents_report_key", documents.c.issuer, documents.c.period, documents.c.doc_type, documents.c.stem
 )
+sa.Index("ix_documents_unit_period", documents.c.unit_code, documents.c.period_key, documents.c.doc_kind)
 
 document_texts = sa.Table(
     "document_texts",
@@ -122,6 +132,44 @@ figures = sa.Table(
     one_of("approx", APPROXES, "ck_figures_approx"),
     one_of("modality", MODALITIES, "ck_figures_modality"),
     one_of("review_status", REVIEW_STATUSES, "ck_figures_review_status"),
+)
+
+# The units a deployment expects a report from each regular period ("Chưa báo cáo" lists the ones
+# that have not sent one). Set by `tonghop units`; lives in the store, not in the package.
+expected_units = sa.Table(
+    "expected_units",
+    metadata,
+    sa.Column("unit_code", sa.String(80), primary_key=True),  # "old:X21250/MTTQ"
+    sa.Column("name", sa.Text, nullable=False),  # "Ủy ban MTTQ Việt Nam xã Nghĩa Kỳ"
+    sa.Column("level", sa.String(20), nullable=False, server_default=""),
+    sa.Column("parent", sa.Text, nullable=False, server_default=""),  # "huyện Tư Nghĩa, tỉnh Quảng Ngãi"
+    sa.Column("source", sa.Text, nullable=False, server_default=""),  # the file or command that set it
+    sa.Column("added_at", UtcDateTime(), nullable=False),
+)
+
+# An officer's corrections of a document's metadata (unit, period, type), by content: they are
+# applied again whenever the same file is loaded, so they survive a re-ingest into a new store.
+document_overrides = sa.Table(
+    "document_overrides",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("overrides", sa.JSON, nullable=False),
+    sa.Column("user", sa.Text, nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+)
+
+# The audit log of those corrections: who, when, before, after, why.
+document_reviews = sa.Table(
+    "document_reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("document_id", sa.Integer),
+    sa.Column("user", sa.Text, nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("before", sa.JSON),
+    sa.Column("after", sa.JSON),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
 )
 
 reviews = sa.Table(

@@ -10,23 +10,26 @@ from typing import Any
 import sqlalchemy as sa
 
 from pipeline.document import Document
-from pipeline.figure import Figure
+from pipeline.figure import Figure, decimal_text
+from pipeline.metadata import apply_overrides
 from pipeline.store import migrate as migrations
-from pipeline.store.api import LoadResult, ReviewAction
+from pipeline.store.api import LoadResult, LoadStatus, ReviewAction
 from pipeline.store.engine import make_engine
 from pipeline.store.records import (
     DECIMAL_FIELDS,
     EDITABLE_FIELDS,
     as_decimal,
-    document_period,
+    document_columns,
     figure_row,
     jsonable,
     report_stem,
     text_similarity,
 )
+from pipeline.store.replacements import Earlier, Replacement, decide
 from pipeline.store.schema import (
     KINDS,
     REVIEW_ACTIONS,
+    document_overrides,
     document_texts,
     documents,
     figures,
@@ -34,6 +37,7 @@ from pipeline.store.schema import (
     runs,
 )
 from pipeline.store.schema import metadata as schema_metadata
+from pipeline.store.units_store import UnitsStore
 
 ACTION_STATUS = {"accept": "accepted", "reject": "rejected", "correct": "corrected", "reset": "unreviewed"}
 REVIEWED_STATUSES = ("accepted", "corrected")
@@ -44,7 +48,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore:
+class SqlStore(UnitsStore):
     """Documents, their text, figures, reviews and runs in one SQL database (see `pipeline.store.api`)."""
 
     def __init__(self, url: str) -> None:
@@ -151,8 +155,6 @@ class SqlStore:
         indicators: list[tuple[str, float]],
     ) -> LoadResult:
         """The load transaction itself (see `load`)."""
-        meta = document.metadata
-        stem, period = report_stem(document.path), document_period(document)
         with self._write() as conn:
             existing = conn.execute(
                 sa.select(
@@ -171,40 +173,27 @@ class SqlStore:
                 return LoadResult(status, existing.id, existing.path, existing.figure_count)
             if existing is not None:  # a file once rejected now reads: replace the rejection record
                 conn.execute(documents.delete().where(documents.c.id == existing.id))
-            older = (
-                conn.execute(
-                    sa.select(documents.c.id).where(
-                        documents.c.status == "loaded",
-                        documents.c.issuer == meta.issuer,
-                        documents.c.period == period,
-                        documents.c.doc_type == meta.doc_type,
-                        documents.c.stem == stem,
-                    )
+            overrides = conn.execute(
+                sa.select(document_overrides.c.overrides).where(
+                    document_overrides.c.sha256 == document.sha256
                 )
-                .scalars()
-                .all()
-            )
-            if older and not meta.issuer:
-                older = self._same_report(conn, older, document.text)
+            ).scalar()
+            if overrides:  # an officer corrected this very file before: the correction stands
+                document.metadata = apply_overrides(document.metadata, overrides)
             document_id = conn.execute(
                 documents.insert()
                 .values(
                     sha256=document.sha256,
                     path=document.path,
-                    stem=stem,
+                    stem=report_stem(document.path),
                     format=document.format,
                     status="loaded",
-                    issuer=meta.issuer,
-                    level=meta.level,
-                    period=period,
-                    doc_type=meta.doc_type,
-                    metadata=meta.to_record(),
                     flags=list(document.flags),
                     encoding=document.encoding,
                     page_count=document.page_count,
-                    supersedes=older[-1] if older else None,
                     run_id=run_id,
                     loaded_at=now(),
+                    **document_columns(document.metadata),
                 )
                 .returning(documents.c.id)
             ).scalar_one()
@@ -222,16 +211,92 @@ class SqlStore:
             conn.execute(
                 documents.update().where(documents.c.id == document_id).values(figure_count=len(rows))
             )
-            if older:
-                conn.execute(
-                    documents.update()
-                    .where(documents.c.id.in_(older))
-                    .values(status="superseded", superseded_by=document_id)
-                )
-        status = "superseded" if older else "loaded"
+            replacement = self._settle_replacements(conn, document_id, document.text)
+        status: LoadStatus = "loaded"
+        if replacement.superseded_by is not None:
+            status = "outdated"
+        elif replacement.supersedes:
+            status = "superseded"
+        superseded_id = replacement.supersedes[-1] if replacement.supersedes else None
         return LoadResult(
-            status, document_id, document.path, len(rows), superseded_id=older[-1] if older else None
+            status,
+            document_id,
+            document.path,
+            len(rows),
+            superseded_id=superseded_id,
+            message=replacement.note,
         )
+
+    def _settle_replacements(self, conn: sa.Connection, document_id: int, text: str) -> Replacement:
+        """Apply `replacements.decide` to a just-loaded (or just-corrected) document."""
+        row = conn.execute(sa.select(documents).where(documents.c.id == document_id)).mappings().one()
+        if row["unit_code"] and row["period_key"]:
+            same = conn.execute(
+                sa.select(documents.c.id, documents.c.doc_date).where(
+                    documents.c.status == "loaded",
+                    documents.c.id != document_id,
+                    documents.c.unit_code == row["unit_code"],
+                    documents.c.period_key == row["period_key"],
+                    documents.c.doc_kind == row["doc_kind"],
+                )
+            ).all()
+            earlier = [Earlier(r.id, r.doc_date, self._said(conn, r.id)) for r in same]
+            replacement = decide(row["doc_date"], self._said(conn, document_id), earlier)
+        else:  # no unit code: the same issuer, period, type and file name (and, unnamed, the same words)
+            older = (
+                conn.execute(
+                    sa.select(documents.c.id).where(
+                        documents.c.status == "loaded",
+                        documents.c.id != document_id,
+                        documents.c.issuer == row["issuer"],
+                        documents.c.period == row["period"],
+                        documents.c.doc_type == row["doc_type"],
+                        documents.c.stem == row["stem"],
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if older and not row["issuer"]:
+                older = self._same_report(conn, list(older), text)
+            replacement = Replacement(supersedes=sorted(older))
+        if replacement.supersedes:
+            conn.execute(
+                documents.update()
+                .where(documents.c.id.in_(replacement.supersedes))
+                .values(
+                    status="superseded",
+                    superseded_by=document_id,
+                    ambiguous_with=None,
+                    replace_note=f"được thay bằng #{document_id}: {row['path']}",
+                )
+            )
+        update: dict[str, Any] = {
+            "replace_note": replacement.note,
+            "supersedes": replacement.supersedes[-1] if replacement.supersedes else None,
+        }
+        if replacement.superseded_by is not None:
+            update.update(status="superseded", superseded_by=replacement.superseded_by)
+        if replacement.ambiguous_with is not None:
+            update["ambiguous_with"] = replacement.ambiguous_with
+            conn.execute(
+                documents.update()
+                .where(documents.c.id == replacement.ambiguous_with)
+                .values(
+                    ambiguous_with=document_id,
+                    replace_note=f"cùng ngày với bản #{document_id}: cán bộ cần chọn",
+                )
+            )
+        conn.execute(documents.update().where(documents.c.id == document_id).values(**update))
+        return replacement
+
+    @staticmethod
+    def _said(conn: sa.Connection, document_id: int) -> tuple[str, ...]:
+        """A document's figures as sorted "kind value" strings: what two copies must share to be one."""
+        rows = conn.execute(
+            sa.select(figures.c.kind, figures.c.value).where(figures.c.document_id == document_id)
+        ).all()
+        return tuple(sorted(f"{r.kind} {decimal_text(r.value)}" for r in rows))
 
     @staticmethod
     def _same_report(conn: sa.Connection, candidates: list[int], text: str) -> list[int]:
@@ -336,6 +401,8 @@ class SqlStore:
             figures,
             documents.c.path.label("doc"),
             documents.c.issuer,
+            documents.c.unit_code,
+            documents.c.unit_name,
             documents.c.level,
             documents.c.doc_type,
             documents.c.status.label("document_status"),
