@@ -15,10 +15,12 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from pipeline.reporting_unit import organisations
 from pipeline.review import decisions
 from pipeline.review.auth import Authenticator
 from pipeline.review.charts import indicator_charts
 from pipeline.review.csrf import CsrfTokens
+from pipeline.review.document_meta import add_document_routes
 from pipeline.review.labels import LABELS, kinds_css
 from pipeline.review.layout import lay_out
 from pipeline.review.middleware import BodyLimit, Gate
@@ -75,6 +77,8 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
             seen.add(next_id)
             next_id = newer.get("superseded_by")
         return {"id": newer["id"], "path": newer["path"]} if newer else None
+
+    add_document_routes(app, store, load_document, _user)
 
     def load_figure(document_id: int, figure_id: str) -> dict[str, Any]:
         try:
@@ -135,6 +139,7 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         status: str = "",
         sort: str = "position",
         accepted: int | None = None,
+        notice: str = "",
     ) -> HTMLResponse:
         """The text with every figure marked, and the list of figures to decide on."""
         document = load_document(document_id)
@@ -155,7 +160,8 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
             selection=[f["figure_id"] for f in shown if f["review_status"] == "unreviewed"],
             filters={"kind": kind, "status": status, "sort": sort},
             last_reviews=last_reviews,
-            notice=f"Đã chấp nhận {accepted} số liệu." if accepted is not None else "",
+            notice=f"Đã chấp nhận {accepted} số liệu." if accepted is not None else notice[:300],
+            organisations=[(o.code, o.name) for o in organisations()],
         )
 
     @app.get("/documents/{document_id}/audit", response_class=HTMLResponse)

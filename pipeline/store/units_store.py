@@ -198,6 +198,21 @@ class UnitsStore:
             )
         return list(others)
 
+    def corrections(self) -> list[dict[str, Any]]:
+        """Every document correction by content (sha256, fields, who, when), to carry to another store."""
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(sa.select(document_overrides)).mappings()]
+
+    def import_corrections(self, corrections: list[dict[str, Any]]) -> int:
+        """Take corrections made in another store; they apply whenever those files are loaded here."""
+        with self._write() as conn:
+            for item in corrections:
+                conn.execute(document_overrides.delete().where(document_overrides.c.sha256 == item["sha256"]))
+                conn.execute(document_overrides.insert().values(
+                    sha256=item["sha256"], overrides=item["overrides"], user=item["user"], at=item["at"]
+                ))
+        return len(corrections)
+
     def document_reviews(self, *, document_id: int | None = None) -> list[dict[str, Any]]:
         """The audit log of document corrections, oldest first."""
         query = sa.select(document_reviews).order_by(document_reviews.c.id)
