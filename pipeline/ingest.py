@@ -25,7 +25,7 @@ READABLE_SUFFIXES = (".txt", ".docx", ".pdf", ".doc")  # .doc goes to the reader
 SKIPPED_PREFIXES = (".", "~$")  # hidden files and Word's lock files are not submissions
 # Inside a folder, the scripts and data files that sit beside reports (samples/ holds its builder)
 # are not submissions; a file named on the command line is always tried.
-SKIPPED_IN_FOLDERS = (".py", ".yaml", ".yml", ".md", ".json", ".jsonl", ".toml")
+SKIPPED_IN_FOLDERS = (".py", ".yaml", ".yml", ".md", ".json", ".jsonl", ".toml", ".csv")
 
 Progress = Callable[[Path, LoadResult], None]
 
