@@ -146,7 +146,36 @@ def leading_period(clause: str, default_year: int | None = None) -> PeriodValue 
     start, _, value = found[0]
     if start > int(data["sentence_lead_chars"]):
         return None
-    before = matching_key(clause[:start])
-    if any(word in before for word in data["not_after"]):
+    if not re.match(data["lead_words"], matching_key(clause[:start])):
         return None
     return value
+
+
+def _shifted(period: PeriodValue, year: int) -> PeriodValue | None:
+    """The same months of another year: "6 tháng đầu năm 2026" -> "6 tháng đầu năm 2025"."""
+    label = period.label.replace(str(period.start.year), str(year))
+    return first_period(label, year)
+
+
+def own_period(
+    before: str, document_period: PeriodValue | None, default_year: int | None
+) -> PeriodValue | None:
+    """The period a figure's words name when it is not the document's: the sentence's opening period
+    ("Năm 2024, tỷ lệ … đạt 92%"), a period in the figure's own clause right before it ("năm 2023 đạt
+    92%"), or "cùng kỳ năm 2025" (the document's period a year earlier). None when they name none."""
+    data = _data()
+    clause_start = 0
+    for match in re.finditer(data["clause_breaks"], before):
+        clause_start = match.end()
+    clause = before[clause_start:]
+    same = next(reversed(list(re.finditer(data["same_time"], matching_key(clause)))), None)
+    compared = same is not None and any(w in matching_key(clause[: same.start()]) for w in data["not_after"])
+    if same is not None and document_period is not None and not compared:
+        year = int(same.group("year")) if same.group("year") else document_period.start.year - 1
+        return _shifted(document_period, year)
+    found = find_periods(clause, default_year)
+    if found:
+        start, _, value = found[-1]
+        if not any(word in matching_key(clause[:start])[-12:] for word in data["not_after"]):
+            return value
+    return leading_period(before, default_year)

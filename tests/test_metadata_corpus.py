@@ -9,11 +9,12 @@ import pytest
 import yaml
 
 from pipeline.metadata import detect_metadata
-from pipeline.periods import first_period
+from pipeline.periods import first_period, own_period
 from pipeline.readers.txt import read_txt
 
 CORPUS = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "corpus"
 PERIODS = yaml.safe_load((CORPUS / "periods.yaml").read_text(encoding="utf-8"))
+FIGURE_PERIODS = yaml.safe_load((CORPUS / "figure_periods.yaml").read_text(encoding="utf-8"))
 HEADERS = yaml.safe_load((CORPUS / "headers.yaml").read_text(encoding="utf-8"))
 
 
@@ -27,6 +28,14 @@ def test_period_example(example: dict) -> None:
         assert (value.label, str(value.start), str(value.end)) == (
             example["period"], str(example["start"]), str(example["end"])
         )
+
+
+@pytest.mark.parametrize("example", FIGURE_PERIODS, ids=[e["before"] for e in FIGURE_PERIODS])
+def test_figure_period_example(example: dict) -> None:
+    document = first_period(example["document"])
+    value = own_period(example["before"], document, document.start.year if document else None)
+    found = None if value is None or (document and value.key == document.key) else value.label
+    assert found == example["period"]
 
 
 @pytest.mark.parametrize("example", HEADERS, ids=[e["name"] for e in HEADERS])
@@ -45,4 +54,5 @@ def test_header_example(example: dict) -> None:
 
 def test_corpora_hold_negatives_too() -> None:
     assert sum(e["period"] is None for e in PERIODS) >= 5
+    assert sum(e["period"] is None for e in FIGURE_PERIODS) >= 5
     assert any(e.get("unit_code") == "" for e in HEADERS)

@@ -10,7 +10,7 @@ from typing import Any
 from pipeline.document import Document, DocumentMetadata, Period
 from pipeline.figure import Figure, decimal_text
 from pipeline.metadata import document_kind
-from pipeline.periods import leading_period
+from pipeline.periods import own_period, parse_period
 
 SENTENCE_MAX_CHARS = 2000  # a block with no sentence bounds can be a whole page; keep the row readable
 
@@ -112,19 +112,19 @@ def as_decimal(value: Any) -> Decimal | None:
 
 
 def sentence_period(document: Document, figure: Figure, periods: list[Period]) -> Period | None:
-    """The period a figure's own sentence opens with when it is not the document's ("Năm 2024, tỷ lệ …
-    đạt 92%" in a 2025 report; "6 tháng cuối năm phấn đấu …"), else None."""
+    """The period a figure's own words name when it is not the document's ("Năm 2024, tỷ lệ … đạt
+    92%" in a 2025 report; "(cùng kỳ năm 2025: 201.000.000 đồng)"; "6 tháng cuối năm phấn đấu …")."""
     if figure.sentence_start is None or not periods:
         return None
+    main = next((p for p in periods if p.role == "results" and p.start), None)
     year = document.metadata.date_year or (int(periods[0].start[:4]) if periods[0].start else None)
-    clause = document.text[figure.sentence_start : figure.char_start]
-    value = leading_period(clause, year)
+    document_value = parse_period(main.period, year) if main else None
+    value = own_period(document.text[figure.sentence_start : figure.char_start], document_value, year)
     if value is None or any(p.key == value.key for p in periods):
         return None
     role = "programme" if value.start.isoformat() > (document.metadata.date or "9999") else "results"
-    return Period(
-        value.label, role, "", value.start.isoformat(), value.end.isoformat(), value.kind, value.regular
-    )
+    start, end = value.start.isoformat(), value.end.isoformat()
+    return Period(value.label, role, "", start, end, value.kind, value.regular)
 
 
 def figure_row(
