@@ -15,7 +15,7 @@ from datetime import date
 from district_units import Area
 from generate_batch import vietnamese_integer
 
-FORMS = ("full", "abbreviated", "full", "mixed_case")  # issuer forms, given in turn
+FORMS = ("abbreviated", "full", "mixed_case")  # issuer forms, given in turn (a cycle apart from the styles')
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,23 +72,23 @@ def draw_figures(rng: random.Random) -> dict[str, int]:
     gifts = rng.randrange(120, 850)
     disputes = rng.randrange(4, 18)
     return {
-        "fund": fund,
-        "fund_rate": rng.randrange(72, 126),
+        "fund": fund,  # Quỹ "Vì người nghèo" raised in the period, đồng
+        "fund_rate": rng.randrange(72, 126),  # % of the fund target set by the district/province
         "fund_spent": fund * rng.randrange(35, 80) // 100 // 100_000 * 100_000,
-        "houses_new": rng.randrange(1, 6),
-        "houses_repaired": rng.randrange(1, 5),
-        "houses_plan": rng.randrange(2, 7),
-        "gifts": gifts,
+        "houses_new": rng.randrange(1, 6),  # nhà Đại đoàn kết built
+        "houses_repaired": rng.randrange(1, 5),  # nhà Đại đoàn kết repaired
+        "houses_plan": rng.randrange(2, 7),  # houses planned for the next half-year (a target)
+        "gifts": gifts,  # suất quà Tết given
         "gifts_value": gifts * rng.choice((300_000, 400_000, 500_000)),
-        "poor": rng.randrange(25, 180),
+        "poor": rng.randrange(25, 180),  # hộ nghèo remaining
         "near_poor": rng.randrange(30, 220),
         "escaped": rng.randrange(3, 25),
-        "meetings": rng.randrange(2, 6),
+        "meetings": rng.randrange(2, 6),  # hội nghị tiếp xúc cử tri
         "voters": rng.randrange(150, 620),
         "opinions": rng.randrange(8, 45),
-        "disputes": disputes,
+        "disputes": disputes,  # hòa giải cases received
         "settled": disputes - rng.randrange(0, 4),
-        "hamlets": rng.randrange(5, 15),
+        "hamlets": rng.randrange(5, 15),  # khu dân cư
         "prev_culture_rate": rng.randrange(85, 97),  # "prev_": a figure of the year before
         "prev_fund": rng.randrange(60, 480) * 500_000,
         "supervisions": rng.randrange(1, 5),
@@ -141,7 +141,7 @@ def plan_report(
         issuer_form=form,
         issuer_template=rng.choice(orgs["issuer"][form]),
         parent_template=rng.choice(orgs["parent_lines"]),
-        period_form=period_forms[(index * 3 + 1) % len(period_forms)],
+        period_form=period_forms[(index + index // len(period_forms)) % len(period_forms)],  # not the style
         summary_form=rng.choice(vocab["summary_forms"]),
         motto=tuple(rng.choice(vocab["motto"])),
         signer=signer,

@@ -116,14 +116,15 @@ def write_docx_tabs(path: Path, report: Report, issued: date) -> None:
     rows = max(len(left), len(report.header_right))
     for i in range(rows):
         paragraph = document.add_paragraph()
-        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(9))
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(9.5))
         paragraph.paragraph_format.space_after = Pt(0)
         run = paragraph.add_run(left[i] if i < len(left) else "")
         run.bold = i < len(report.header_left) and report.header_left[i][1]
+        run.font.size = Pt(11)
         if i < len(report.header_right):
-            paragraph.add_run("\t")
-            right = paragraph.add_run(report.header_right[i])
+            right = paragraph.add_run("\t" + report.header_right[i])
             right.bold, right.italic = i < 2, i == 2
+            right.font.size = Pt(11)
     _body(document, report)
     rows = max(len(report.closing_left), len(report.closing_right))
     for i in range(rows):
