@@ -19,7 +19,7 @@ from functools import cache
 from pipeline.header import Header
 from pipeline.matching import matching_key
 from pipeline.reporting_unit import organisations
-from pipeline.units import AdminUnit, Era, gazetteer, name_key
+from pipeline.units import LEVELS, AdminUnit, Era, gazetteer, name_key
 from pipeline.units.names import split_kind
 
 Span = tuple[int, int, list[AdminUnit]]
@@ -111,22 +111,44 @@ def _resolve_parents(spans: list[Span], era: Era | None) -> list[AdminUnit]:
     return list(reversed(parents))  # nearest first
 
 
+def _capitals_only(text: str) -> str:
+    """The all-capitals words of a masthead: its issuing-body column when a two-column PDF line has
+    put the mixed-case date line in the middle of it ("BTT UBMTTQ VN XÃ TAM Tam Đàn, ngày … / ĐÀN")."""
+    return " ".join(w for w in text.split() if not any(c.islower() for c in w))
+
+
+def _issuer_span(masthead: str, era: Era | None) -> tuple[str, list[Span], int] | None:
+    """(text, spans, index of the issuer's span): the lowest-level unit of the document's era that the
+    masthead names, the last of them; read from the whole masthead and from its capitals alone, the
+    longer name wins ("XÃ TƯ NGHĨA" over "XÃ TƯ" cut by a date line)."""
+    g = gazetteer()
+    best: tuple[tuple[bool, int, int], str, list[Span], int] | None = None
+    for text in (masthead, _capitals_only(masthead)):
+        spans = g.find_in_text(text)
+        for index, (start, end, candidates) in enumerate(spans):
+            in_era = era is None or any(c.era == era for c in candidates)
+            depth = max((LEVELS.index(c.level) for c in candidates), default=-1)
+            rank = (in_era, depth, end - start)
+            if best is None or rank >= best[0]:
+                best = (rank, text, spans, index)
+    return None if best is None else best[1:]
+
+
 def from_header(header: Header, era: Era | None, text_spans: list[Span]) -> Issuer | None:
     """The issuer named in the masthead, or None when the masthead names no unit."""
     if not header.masthead.strip():
         return None
-    g = gazetteer()
-    masthead = " ".join(header.masthead.split())  # a name may wrap onto the next line of its column
-    spans = g.find_in_text(masthead)
-    if not spans:
+    found = _issuer_span(" ".join(header.masthead.split()), era)  # a name may wrap onto its column's next line
+    if found is None:
         return None
-    start, end, candidates = spans[-1]
+    masthead, spans, index = found
+    start, end, candidates = spans[index]
     key = matching_key(masthead)
     orgs = list(_org_pattern(True).finditer(key))
     before = [m for m in orgs if m.end() <= start]
     after = [m for m in orgs if m.start() >= end]
     org = _org_code(before[-1]) if before else (_org_code(after[0]) if after else "")
-    parents = _resolve_parents(spans[:-1], era)
+    parents = _resolve_parents(spans[:index], era)
     area, why = narrow(candidates, era=era, parents=parents, place=header.place, spans=text_spans)
     written = masthead[start:end]
     issuer = Issuer(org, area, area.level if area else (candidates[0].level if candidates else ""), written)
