@@ -235,3 +235,13 @@ def test_snapshot_cache_can_be_turned_off(tmp_path, monkeypatch) -> None:
     assert snapshot.cache_file() is None
     monkeypatch.setenv("TONGHOP_CACHE_DIR", str(tmp_path / "cache"))
     assert snapshot.cache_file().parent == tmp_path / "cache"
+
+
+def test_snapshot_without_a_writable_cache_still_loads(tmp_path, monkeypatch) -> None:
+    from pipeline.units import snapshot
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("TONGHOP_CACHE_DIR", str(blocker / "cache"))
+    assert len(snapshot.load().units) == len(gazetteer())
+    assert list(tmp_path.iterdir()) == [blocker]

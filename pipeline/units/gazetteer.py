@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -12,6 +13,8 @@ from pipeline.units.model import REORGANISATION, AdminUnit, Era
 from pipeline.units.names import ascii_key, is_plain, language, name_key, split_kind
 from pipeline.units.search import SearchIndex, plausibility
 from pipeline.units.snapshot import Snapshot
+
+TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # "(cũ)", "(huyện Tư Nghĩa)" after a name
 
 
 class Gazetteer:
@@ -117,9 +120,14 @@ class Gazetteer:
         within: Iterable[AdminUnit] = (),
     ) -> list[AdminUnit]:
         """Candidate units for a place name as reports write it ("xã Nghĩa Kỳ", "NGHĨA KỲ",
-        "Nghia Ky", "TP. Hồ Chí Minh", "Phường 01"), most plausible first; [] when none."""
+        "Nghia Ky", "TP. Hồ Chí Minh", "Phường 01"), most plausible first; [] when none.
+
+        `kind` is an exact kind ("thành phố"), `level` a tier ("tỉnh" takes in the centrally-run
+        cities), `within` keeps units under any of those units. Names without diacritics also
+        match by their plain form, ranked after exact spellings.
+        """
         lang = language()
-        text = " ".join(name.split())
+        text = " ".join(TRAILING_NOTE.sub("", name).split())  # "xã Nghĩa Kỳ (cũ)": no name has "("
         text = lang.whole_aliases.get(name_key(text), text)
         written_kind, rest = split_kind(text)
         if name_key(rest) in lang.whole_aliases:  # "tỉnh Thừa Thiên Huế": the alias says the kind

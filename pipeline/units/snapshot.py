@@ -121,11 +121,20 @@ def load() -> Snapshot:
             pass  # a damaged or older file: rebuild it
     snapshot = build()
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as f:
-                f.write(_to_json(snapshot))
-            os.replace(f.name, path)  # atomic: a parallel process never reads half a file
-        except OSError:
-            pass  # a read-only home only costs the rebuild next time
+        _write(path, _to_json(snapshot))
     return snapshot
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically (a parallel process never reads half a file); a read-only cache
+    directory only costs the rebuild next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as f:
+            f.write(text)
+        try:
+            os.replace(f.name, path)
+        except OSError:
+            os.unlink(f.name)
+    except OSError:
+        pass
