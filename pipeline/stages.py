@@ -76,8 +76,13 @@ class Outcome:
 # The code and data whose change must invalidate cached reading results (an Extracted document).
 FINGERPRINTED = (
     "pipeline/readers",
-    "pipeline/data",  # metadata cue words and gazetteer
+    "pipeline/data",  # metadata cue words, periods
     "pipeline/metadata.py",
+    "pipeline/header.py",
+    "pipeline/issuer.py",
+    "pipeline/periods.py",
+    "pipeline/reporting_unit.py",
+    "pipeline/units",  # the gazetteer the issuer is resolved against
     "pipeline/matching.py",
     "pipeline/sandbox.py",
     "pipeline/document.py",
