@@ -184,8 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     results = {"seeds": evaluate_set("seeds", a.gold, a.samples, a.out, a.show)}
     if (a.realcorpus / "gold").is_dir():
-        results["real-corpus"] = evaluate_set("real-corpus", a.realcorpus / "gold", a.realcorpus, a.out, a.show)
-        print_goals(results["real-corpus"], REAL_CORPUS_GOALS)
+        real = evaluate_set("real-corpus", a.realcorpus / "gold", a.realcorpus, a.out, a.show)
+        results["real-corpus"] = real
+        print_goals(real, REAL_CORPUS_GOALS)
     if (a.heldout / "gold").is_dir():
         results["development"] = evaluate_set("development", a.heldout / "gold", a.heldout, a.out, a.show)
     if a.json:
