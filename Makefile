@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipeline extractors flows tests samples
 
 eval: $(STAMP)
-	$(BIN)/python -m pipeline.evaluate --gold tests/gold --samples samples
+	$(BIN)/python -m pipeline.evaluate --gold tests/gold --samples samples --realcorpus tests/realcorpus --heldout tests/heldout
 
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench
