@@ -138,7 +138,8 @@ def from_header(header: Header, era: Era | None, text_spans: list[Span]) -> Issu
     """The issuer named in the masthead, or None when the masthead names no unit."""
     if not header.masthead.strip():
         return None
-    found = _issuer_span(" ".join(header.masthead.split()), era)  # a name may wrap onto its column's next line
+    # a name may wrap onto the next line of its column
+    found = _issuer_span(" ".join(header.masthead.split()), era)
     if found is None:
         return None
     masthead, spans, index = found
