@@ -65,7 +65,8 @@ def test_reviewing_while_an_ingest_runs_in_another_process(tmp_path: Path, live_
     assert all(code == 200 for code, _ in statuses), [s for s in statuses if s[0] != 200][:3]
     assert during >= 10, f"only {during} decisions overlapped the ingest; make the ingest bigger"
     documents = store.documents()
-    assert sum(d["status"] == "loaded" for d in documents) == expected + 1
+    # every file is stored once; copies of one unit's report with the same figures replace each other
+    assert sum(d["status"] in ("loaded", "superseded") for d in documents) == expected + 1
     log = store.reviews()
     assert len(log) == len(statuses), "every decision is in the audit log, once"
     store.close()

@@ -189,7 +189,10 @@ def test_a_replaced_report_points_to_the_submission_that_replaced_it(tmp_path: P
     (second / seed.name).write_text(corrected, encoding="utf-8")
     (old,) = ingest_into(store_url, [first / seed.name])
     (new,) = ingest_into(store_url, [second / seed.name])
-    assert new.status == "superseded" and new.superseded_id == old.document_id
+    assert new.status == "loaded" and "cán bộ cần chọn" in new.message  # undated: an officer chooses
+    store = open_store(store_url)
+    assert store.choose_document(new.document_id, user="lan") == [old.document_id]
+    store.close()
 
     client = TestClient(create_app(store_url), base_url="http://127.0.0.1")
     page = client.get(f"/documents/{old.document_id}").text

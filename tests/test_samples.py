@@ -60,7 +60,8 @@ def test_read_command_prints_blocks_and_metadata() -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert "cơ quan ban hành: Ủy ban MTTQ Việt Nam huyện Cư Jút · cấp: huyện · tỉnh: Đắk Nông" in out
-    assert "kỳ: năm 2020 (results) · mục: Phần thứ nhất" in out
+    assert "kỳ: năm 2020 (kết quả) · 2020-01-01 … 2020-12-31 · mục: Phần thứ nhất" in out
+    assert "đơn vị báo cáo: Ủy ban MTTQ Việt Nam huyện Cư Jút · mã: old:H662/MTTQ" in out
     assert "[heading " in out and "số '1.1.'" in out
     assert "[table_cell " in out and "bảng 1 hàng 2 cột 8" in out
     assert "\nPhần thứ nhất\n" in out
