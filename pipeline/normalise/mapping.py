@@ -1,0 +1,176 @@
+"""Mapping a figure to its consolidated line: a score per indicator, and "not sure" rather than wrong.
+
+Each indicator that accepts the figure's kind and counted noun is scored by where its phrases sit
+(closer to the number = stronger), with a bonus for its qualifiers ("xây mới") and head noun, and
+is ruled out by its exclusions ("sửa chữa", "cận nghèo"). The best line is taken only when it
+beats the runner-up by MARGIN; otherwise the figure stays unclassified and is shown for review.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from pipeline.document import Document
+from pipeline.figure import Figure
+from pipeline.normalise.catalogue import Catalogue, Indicator, load_catalogue
+from pipeline.normalise.roles import figure_role
+from pipeline.normalise.text import fold
+
+# How much a phrase found in each place says about the figure (closer to the number = stronger).
+SCORE_IN_INDICATOR = 1.0  # in the extractor's `indicator` words
+SCORE_IN_UNIT = 0.9  # in the counted noun itself ("05 nhà Đại đoàn kết")
+SCORE_BEFORE = 0.75  # in the words just before the number, same clause
+SCORE_AFTER = 0.6  # in the words just after the number
+SCORE_IN_SENTENCE = 0.4  # somewhere else in the sentence
+SCORE_PREVIOUS = 0.36  # in the sentence before ("… Quỹ “Vì người nghèo” … Đến 25/12 thu được 252.307.000")
+MIN_SCORE = 0.35  # below this a figure stays unmapped
+MARGIN = 0.04  # the best line must beat the runner-up by this much, or the figure stays unclassified
+SPECIFIC_BONUS = 0.002  # per character of the phrase found: the longer, the more specific
+SPECIFIC_CAP = 0.04
+QUALIFIER_BONUS = 0.1  # one of the line's required qualifiers is near the number
+HEAD_NOUN_BONUS = 0.08  # the counted noun is one of the line's own head nouns of two or more words
+LEARNED_BONUS = 0.15  # a phrase an officer taught on the review page
+WIDE_PLACE = SCORE_IN_SENTENCE  # for percents, ratios and rates only the close places count
+BEFORE_CHARS, AFTER_CHARS, PREVIOUS_CHARS = 90, 45, 240
+
+
+class Mapping(NamedTuple):
+    """A figure's line (code, "" when unsure), the score shown to the officer, its role, the runners."""
+
+    code: str
+    score: float
+    role: str = ""
+    candidates: str = ""  # "CODE 0.75; OTHER 0.74" when the figure was too close to call
+
+
+def figure_context(document: Document, figure: Figure) -> tuple[str, str, str, str]:
+    """(words just before, words just after, the sentence, the sentence before it in the same paragraph)."""
+    text = document.text
+    if figure.sentence_start is not None and figure.sentence_end is not None:
+        line_start, line_end = figure.sentence_start, figure.sentence_end
+    else:
+        line_start = text.rfind("\n", 0, figure.char_start) + 1
+        line_end = text.find("\n", figure.char_end)
+        line_end = len(text) if line_end < 0 else line_end
+    before = text[max(line_start, figure.char_start - BEFORE_CHARS) : figure.char_start]
+    # A clause ends at ";" or "(": the words of the previous list item are not this figure's.
+    before = re.split(r"[;(]", before)[-1]
+    after = text[figure.char_end : min(line_end, figure.char_end + AFTER_CHARS)]
+    after = re.split(r"[;)]", after)[0]
+    paragraph_start = text.rfind("\n", 0, line_start) + 1 if line_start else 0
+    previous = text[max(paragraph_start, line_start - PREVIOUS_CHARS) : line_start]
+    cell = table_context(document, figure)
+    if cell:  # a table cell: its row and column headers are the words before it
+        before = cell
+    return before, after, text[line_start:line_end], previous
+
+
+def table_context(document: Document, figure: Figure) -> str:
+    """ "row header · column header" of the table cell a figure fills, or "" outside tables."""
+    if not document.blocks:
+        return ""
+    block = document.block_at(figure.char_start)
+    if block is None or block.cell is None:
+        return ""
+    return f"{block.cell.row_header} {block.cell.unit}".strip()
+
+
+def last_position(text: str, words: tuple[str, ...]) -> int:
+    """Where the last of `words` (as whole words) ends in `text`, or -1: the nearest qualifier wins."""
+    best = -1
+    for word in words:
+        for found in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+            best = max(best, found.end())
+    return best
+
+
+def phrase_score(indicator: Indicator, places: list[tuple[str, float]]) -> float:
+    """The best place any of the indicator's phrases is found in, plus its specificity; 0 when none."""
+    best = 0.0
+    for phrase, bonus in [
+        *((p, 0.0) for p in indicator.phrases),
+        *((p, LEARNED_BONUS) for p in indicator.learned),
+    ]:
+        for text, score in places:
+            if text and phrase in text:
+                best = max(best, score + bonus + min(SPECIFIC_CAP, SPECIFIC_BONUS * len(phrase)))
+                break
+    return best
+
+
+def score_indicator(
+    indicator: Indicator, figure: Figure, places: list[tuple[str, float]], close: str
+) -> float:
+    """How well one line fits a figure; 0 when its kind, noun or qualifiers rule it out."""
+    if not indicator.accepts(figure):
+        return 0.0
+    required, excluded = last_position(close, indicator.require), last_position(close, indicator.exclude)
+    if excluded > required or (indicator.require and required < 0):
+        return 0.0  # the nearest qualifier before the number says another line ("sửa chữa")
+    qualified = required >= 0
+    if figure.kind not in ("money", "count", "quantity"):
+        places = [(text, score) for text, score in places if score > WIDE_PLACE]
+    score = phrase_score(indicator, places)
+    if not score:
+        return 0.0
+    unit = fold(figure.unit)
+    if any(" " in u and (unit == u or unit.startswith(u + " ")) for u in indicator.units):
+        score += HEAD_NOUN_BONUS
+    return score + (QUALIFIER_BONUS if qualified else 0.0)
+
+
+def match(
+    catalogue: Catalogue, figure: Figure, before: str, after: str, sentence: str, previous: str = ""
+) -> Mapping:
+    """The line a figure belongs to with its score, or an empty code when no line wins clearly."""
+    before, after = fold(before), fold(after)
+    places = [
+        (fold(figure.indicator), SCORE_IN_INDICATOR),
+        (fold(figure.unit), SCORE_IN_UNIT),
+        (before, SCORE_BEFORE),
+        (after, SCORE_AFTER),
+        (fold(sentence), SCORE_IN_SENTENCE),
+        (fold(previous), SCORE_PREVIOUS),
+    ]
+    close = " | ".join((before, fold(figure.indicator), fold(figure.unit)))  # nearest last
+    role = figure_role(figure, before, after)
+    scored = sorted(
+        (
+            (round(s, 3), i.code)
+            for i in catalogue.indicators
+            if (s := score_indicator(i, figure, places, close))
+        ),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < MIN_SCORE:
+        return Mapping("", 0.0, role)
+    best_score, best_code = scored[0]
+    if len(scored) > 1 and best_score - scored[1][0] < MARGIN:
+        shown = "; ".join(f"{code} {score:.2f}" for score, code in scored[:3])
+        return Mapping("", round(best_score - scored[1][0], 3), role, shown)
+    return Mapping(best_code, min(1.0, best_score), role)
+
+
+def map_figures(
+    document: Document, figures: list[Figure], catalogue: Catalogue | None = None
+) -> list[Mapping]:
+    """A Mapping for each figure, in order; an empty code for figures no line claims clearly."""
+    catalogue = catalogue or load_catalogue()
+    mapped = [match(catalogue, f, *figure_context(document, f)) for f in figures]
+    return inherit_from_totals(figures, mapped, catalogue)
+
+
+def inherit_from_totals(figures: list[Figure], mapped: list[Mapping], catalogue: Catalogue) -> list[Mapping]:
+    """A part ("xã Nam Dong 214.383.000đ" inside a total's list) belongs to its total's indicator,
+    unless its own words say otherwise: then total and parts can be checked against each other."""
+    indicators = catalogue.by_code()
+    result = list(mapped)
+    for i, figure in enumerate(figures):
+        total = figure.part_of
+        if total is None or not 0 <= total < len(figures) or total == i:
+            continue
+        code, score = mapped[total].code, mapped[total].score
+        if code and result[i].score < SCORE_BEFORE and indicators[code].accepts(figure):
+            result[i] = Mapping(code, round(score * 0.9, 3), result[i].role)
+    return result
