@@ -27,6 +27,7 @@ REASONS = {
     "threshold": "ngưỡng, tiêu chí – không cộng / threshold or criterion, never added",
     "average": "số bình quân – không cộng / average, never added",
     "per_unit": "mức cho mỗi đơn vị – không cộng / amount per unit, never added",
+    "of_plan": "tỷ lệ % so với kế hoạch – không phải số tiền / percent of plan",
     "repeated": "đoạn văn lặp lại / repeated paragraph",
     "restated": "nhắc lại số đã tính / restates a figure counted once",
     "in_total": "đã gồm trong tổng của câu / contained in its sentence's total",
@@ -55,8 +56,9 @@ def mark_not_counted(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> p
     )
     exclude(frame["review_status"] == "rejected", "rejected")
     exclude(frame["role"] == "excluded", "excluded")
-    exclude(frame["indicator_code"] == "", "unmapped")
+    exclude(frame["role"] == "of_plan", "of_plan")
     exclude(frame["role"] == "threshold", "threshold")
+    exclude(frame["indicator_code"] == "", "unmapped")
     exclude((frame["role"] == "average") & summed, "average")
     exclude((frame["role"] == "per_unit") & summed, "per_unit")
     frame["value_text"] = frame["value"].map(lambda v: decimal_text(Decimal(v)))
@@ -87,11 +89,17 @@ def _mark_restated(frame: pd.DataFrame, exclude: Any) -> None:
         rows = group.sort_values("seq")
         first = rows.iloc[0]
         for index, row in rows.iloc[1:].iterrows():
-            subjects = {s for s in (first["subject"], row["subject"]) if s}
+            subjects = {place(first), place(row)} - {""}
             if len(subjects) <= 1 and not _parts_of_one_list(frame, first, row):
                 restated[index] = True
                 frame.at[index, "same_as"] = first["figure_id"]
     exclude(restated, "restated")
+
+
+def place(figure: pd.Series) -> str:
+    """The place a figure speaks of; a table cell's subject is its column header, not a place."""
+    subject = figure["subject"] if isinstance(figure["subject"], str) else ""
+    return "" if str(figure["rule"]).startswith("table.") else subject
 
 
 def _parts_of_one_list(frame: pd.DataFrame, first: pd.Series, row: pd.Series) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from extractors.tables import column_role
 from pipeline.document import Document
 from pipeline.figure import Figure
 from pipeline.normalise.catalogue import Catalogue, Indicator, load_catalogue
@@ -133,7 +134,8 @@ def match(
         (fold(sentence), SCORE_IN_SENTENCE),
         (fold(previous), SCORE_PREVIOUS),
     ]
-    close = " | ".join((before, fold(figure.indicator), fold(figure.unit)))  # nearest last
+    # the words right before the number come last: the nearest qualifier is the one that counts
+    close = " | ".join((fold(figure.indicator), fold(figure.unit), before))
     role = figure_role(figure, before, after)
     scored = sorted(
         (
@@ -157,8 +159,25 @@ def map_figures(
 ) -> list[Mapping]:
     """A Mapping for each figure, in order; an empty code for figures no line claims clearly."""
     catalogue = catalogue or load_catalogue()
-    mapped = [match(catalogue, f, *figure_context(document, f)) for f in figures]
+    mapped = [
+        Mapping("", 0.0, "of_plan")
+        if of_plan(document, f)
+        else match(catalogue, f, *figure_context(document, f))
+        for f in figures
+    ]
     return inherit_from_totals(figures, mapped, catalogue)
+
+
+def of_plan(document: Document, figure: Figure) -> bool:
+    """A number under "Tỷ lệ %" / "So sánh" of an appendix table: a percent of plan, no line's value."""
+    if figure.table_cell is None or not document.blocks:
+        return False
+    block = document.block_at(figure.char_start)
+    return (
+        block is not None
+        and block.cell is not None
+        and column_role(block.cell.col_header) == "percent_of_plan"
+    )
 
 
 def inherit_from_totals(figures: list[Figure], mapped: list[Mapping], catalogue: Catalogue) -> list[Mapping]:

@@ -16,9 +16,9 @@ from pipeline.figure import Figure
 from pipeline.normalise.text import fold
 
 ROLES_PATH = Path(__file__).with_name("figure_roles.yaml")
-ROLES = ("", "threshold", "average", "per_unit", "total", "excluded")
+ROLES = ("", "threshold", "average", "per_unit", "total", "of_plan", "excluded")
 ROLE_KINDS = {  # which kinds each role applies to: a percent is never summed anyway
-    "threshold": ("money", "count", "quantity", "percent"),
+    "threshold": ("money", "count", "quantity", "percent", "rate"),
     "average": ("money", "count", "quantity", "percent", "rate"),
     "per_unit": ("money",),
     "total": ("money", "count", "quantity"),
@@ -29,6 +29,7 @@ ROLE_NAMES = {
     "average": "bình quân / average",
     "per_unit": "mức cho mỗi đơn vị / per-unit amount",
     "total": "tổng đã gồm các số khác / total containing the others",
+    "of_plan": "tỷ lệ so với kế hoạch / percent of plan",
     "excluded": "không tổng hợp / not to be consolidated",
 }
 
