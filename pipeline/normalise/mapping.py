@@ -33,6 +33,7 @@ QUALIFIER_BONUS = 0.1  # one of the line's required qualifiers is near the numbe
 HEAD_NOUN_BONUS = 0.08  # the counted noun is one of the line's own head nouns of two or more words
 LEARNED_BONUS = 0.15  # a phrase an officer taught on the review page
 WIDE_PLACE = SCORE_IN_SENTENCE  # for percents, ratios and rates only the close places count
+POSITION_DECAY = 0.1  # a phrase at the far end of its place scores this much less
 BEFORE_CHARS, AFTER_CHARS, PREVIOUS_CHARS = 90, 45, 240
 
 
@@ -86,39 +87,74 @@ def last_position(text: str, words: tuple[str, ...]) -> int:
     return best
 
 
-def phrase_score(indicator: Indicator, places: list[tuple[str, float]]) -> float:
-    """The best place any of the indicator's phrases is found in, plus its specificity; 0 when none."""
-    best = 0.0
+class Hit(NamedTuple):
+    """Why a line scored: its score, the phrase found and the strength of the place it was found in."""
+
+    score: float
+    phrase: str
+    place: float
+
+
+def place_weight(text: str, phrase: str, score: float) -> float:
+    """The place's strength, a little less the farther the phrase is from the number.
+
+    In the extractor's indicator words the first words are the figure's own; in the words
+    before the number the last are the nearest.
+    """
+    if score == SCORE_IN_INDICATOR:
+        return score - POSITION_DECAY * text.find(phrase) / len(text)
+    if score == SCORE_BEFORE:
+        return score - POSITION_DECAY * (len(text) - text.rfind(phrase) - len(phrase)) / len(text)
+    return score
+
+
+def phrase_score(indicator: Indicator, places: list[tuple[str, float]]) -> Hit | None:
+    """The best place any of the indicator's phrases is found in, plus its specificity; None when none."""
+    best: Hit | None = None
     for phrase, bonus in [
         *((p, 0.0) for p in indicator.phrases),
         *((p, LEARNED_BONUS) for p in indicator.learned),
     ]:
         for text, score in places:
             if text and phrase in text:
-                best = max(best, score + bonus + min(SPECIFIC_CAP, SPECIFIC_BONUS * len(phrase)))
+                place = place_weight(text, phrase, score)
+                total = place + bonus + min(SPECIFIC_CAP, SPECIFIC_BONUS * len(phrase))
+                if best is None or total > best.score:
+                    best = Hit(total, phrase, place)
                 break
     return best
 
 
 def score_indicator(
     indicator: Indicator, figure: Figure, places: list[tuple[str, float]], close: str
-) -> float:
-    """How well one line fits a figure; 0 when its kind, noun or qualifiers rule it out."""
+) -> Hit | None:
+    """How well one line fits a figure; None when its kind, noun or qualifiers rule it out."""
     if not indicator.accepts(figure):
-        return 0.0
+        return None
     required, excluded = last_position(close, indicator.require), last_position(close, indicator.exclude)
     if excluded > required or (indicator.require and required < 0):
-        return 0.0  # the nearest qualifier before the number says another line ("sửa chữa")
+        return None  # the nearest qualifier before the number says another line ("sửa chữa")
     qualified = required >= 0
     if figure.kind not in ("money", "count", "quantity"):
         places = [(text, score) for text, score in places if score > WIDE_PLACE]
-    score = phrase_score(indicator, places)
-    if not score:
-        return 0.0
+    hit = phrase_score(indicator, places)
+    if hit is None:
+        return None
+    score = hit.score
     unit = fold(figure.unit)
     if any(" " in u and (unit == u or unit.startswith(u + " ")) for u in indicator.units):
         score += HEAD_NOUN_BONUS
-    return score + (QUALIFIER_BONUS if qualified else 0.0)
+    return hit._replace(score=round(score + (QUALIFIER_BONUS if qualified else 0.0), 3))
+
+
+def clear_winner(best: Hit, runner: Hit) -> bool:
+    """The best line wins by MARGIN, or its phrase contains the runner-up's found in no better place
+    ("cử tri tham dự" over "tham dự")."""
+    if best.score - runner.score >= MARGIN:
+        return True
+    return (
+        runner.phrase in best.phrase and len(best.phrase) > len(runner.phrase) and best.place >= runner.place
+    )
 
 
 def match(
@@ -137,21 +173,18 @@ def match(
     # the words right before the number come last: the nearest qualifier is the one that counts
     close = " | ".join((fold(figure.indicator), fold(figure.unit), before))
     role = figure_role(figure, before, after)
-    scored = sorted(
-        (
-            (round(s, 3), i.code)
-            for i in catalogue.indicators
-            if (s := score_indicator(i, figure, places, close))
-        ),
+    hits = sorted(
+        ((hit, i.code) for i in catalogue.indicators if (hit := score_indicator(i, figure, places, close))),
+        key=lambda pair: pair[0].score,
         reverse=True,
     )
-    if not scored or scored[0][0] < MIN_SCORE:
+    if not hits or hits[0][0].score < MIN_SCORE:
         return Mapping("", 0.0, role)
-    best_score, best_code = scored[0]
-    if len(scored) > 1 and best_score - scored[1][0] < MARGIN:
-        shown = "; ".join(f"{code} {score:.2f}" for score, code in scored[:3])
-        return Mapping("", round(best_score - scored[1][0], 3), role, shown)
-    return Mapping(best_code, min(1.0, best_score), role)
+    (best, best_code), runners = hits[0], hits[1:]
+    if runners and not clear_winner(best, runners[0][0]):
+        shown = "; ".join(f"{code} {hit.score:.2f}" for hit, code in hits[:3])
+        return Mapping("", round(best.score - runners[0][0].score, 3), role, shown)
+    return Mapping(best_code, min(1.0, best.score), role)
 
 
 def map_figures(
