@@ -109,19 +109,21 @@ def place_weight(text: str, phrase: str, score: float) -> float:
 
 
 def phrase_score(indicator: Indicator, places: list[tuple[str, float]]) -> Hit | None:
-    """The best place any of the indicator's phrases is found in, plus its specificity; None when none."""
+    """The best place any of the indicator's phrases is found in, plus its specificity; None when none.
+
+    A phrase an officer taught adds LEARNED_BONUS on top: the officer's word outranks the YAML's.
+    """
     best: Hit | None = None
-    for phrase, bonus in [
-        *((p, 0.0) for p in indicator.phrases),
-        *((p, LEARNED_BONUS) for p in indicator.learned),
-    ]:
+    for phrase in (*indicator.phrases, *indicator.learned):
         for text, score in places:
             if text and phrase in text:
                 place = place_weight(text, phrase, score)
-                total = place + bonus + min(SPECIFIC_CAP, SPECIFIC_BONUS * len(phrase))
+                total = place + min(SPECIFIC_CAP, SPECIFIC_BONUS * len(phrase))
                 if best is None or total > best.score:
                     best = Hit(total, phrase, place)
                 break
+    if best is not None and any(phrase in text for phrase in indicator.learned for text, _ in places if text):
+        best = best._replace(score=best.score + LEARNED_BONUS)
     return best
 
 
