@@ -144,3 +144,20 @@ def test_a_remembered_phrase_maps_the_next_batch_and_remap_applies_it(review):
     assert store.figure(figure["figure_id"])["review_status"] == "corrected"
     log = store.learned_phrases()
     assert [(r["active"], r["removed_by"]) for r in log] == [(False, "lan"), (True, "")]
+
+
+def test_tonghop_remap_exports_what_officers_taught(review):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    _client, store, _document_id, tmp_path = review
+    store.learn_phrase("trị giá xuất quà", "QUA_TET_TRI_GIA", user="lan")
+    out = tmp_path / "taught.yaml"
+    result = CliRunner().invoke(app, ["remap", "--store", store.url, "--export-taught", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "số liệu đổi chỉ tiêu" in result.output
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["learned_phrases"] == [
+        {"code": "QUA_TET_TRI_GIA", "phrases": ["trị giá xuất quà"]}
+    ]
+    assert by_quote(store, "100.000.000đ")["indicator_code"] == "QUA_TET_TRI_GIA"
