@@ -105,3 +105,26 @@ def test_remap_applies_an_edited_catalogue_but_keeps_officer_corrections(sqlite_
     total = next(f["figure_id"] for f in relief if f["quote"] == "458.358.000đ")
     assert after[total] == "LU_LUT" and {after[f["figure_id"]] for f in relief[1:]} <= {"LU_LUT", ""}
     assert remap_store(sqlite_store, load_catalogue(edited)) == 0  # nothing left to change
+
+
+def corpus_examples() -> list[dict]:
+    path = CATALOGUE_PATH.with_name("corpus.yaml")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]
+
+
+@pytest.mark.parametrize("example", corpus_examples(), ids=lambda e: f"{e['quote']} · {e['text'][:40]}")
+def test_the_mapping_corpus(example):
+    """Each example of pipeline/normalise/corpus.yaml: the figure's line (or none) and its role."""
+    from extractors import extract_figures
+    from pipeline.document import Document, canonical_text
+
+    text = canonical_text(example["text"])
+    document = Document(text=text, blocks=[], path="corpus.txt", format="txt", sha256="0" * 64)
+    figures = extract_figures(document)
+    mapped = dict(zip((f.quote for f in figures), map_figures(document, figures), strict=True))
+    assert example["quote"] in mapped, f"the extractor gave {list(mapped)}"
+    got = mapped[example["quote"]]
+    if "code" in example:
+        assert got.code == (example["code"] or ""), got
+    if "role" in example:
+        assert got.role == (example["role"] or ""), got
