@@ -158,6 +158,12 @@ def main(argv: list[str] | None = None) -> int:
     results = {"seeds": evaluate_set("seeds", a.gold, a.samples, a.out, a.show)}
     if (a.heldout / "gold").is_dir():
         results["held-out"] = evaluate_set("held-out", a.heldout / "gold", a.heldout, a.out, a.show)
+    checked = a.gold / "indicator_codes.tsv"
+    if checked.is_file():
+        from pipeline.evaluate_mapping import print_mapping, score_mapping
+
+        folders = {"seeds": a.samples, "held-out": a.heldout}
+        results["mapping"] = print_mapping(score_mapping(checked, folders))
     if a.json:
         print(json.dumps(results, ensure_ascii=False))
     return 0

@@ -128,3 +128,24 @@ def test_the_mapping_corpus(example):
         assert got.code == (example["code"] or ""), got
     if "role" in example:
         assert got.role == (example["role"] or ""), got
+
+
+def test_the_hand_checked_codes_name_real_gold_figures_and_real_lines():
+    """tests/gold/indicator_codes.tsv (make eval's mapping accuracy): ≥ 150 figures, each a gold figure."""
+    import json
+
+    from pipeline.evaluate_mapping import read_checked
+
+    tests = Path(__file__).parent
+    rows = read_checked(tests / "gold" / "indicator_codes.tsv")
+    assert len(rows) >= 150
+    codes = set(load_catalogue().by_code()) | {"-"}
+    gold = {}
+    for folder in (tests / "gold", tests / "heldout" / "gold"):
+        for path in folder.glob("*.jsonl"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                gold[(path.name[: -len(".jsonl")], record["char_start"])] = record["quote"]
+    for row in rows:
+        assert gold.get((row["doc"], int(row["char_start"]))) == row["quote"], row
+        assert row["code"] in codes and row["set"] in ("held-out", "seed", "seed-dev"), row

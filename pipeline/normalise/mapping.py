@@ -134,8 +134,10 @@ def score_indicator(
     if not indicator.accepts(figure):
         return None
     required, excluded = last_position(close, indicator.require), last_position(close, indicator.exclude)
-    if excluded > required or (indicator.require and required < 0):
-        return None  # the nearest qualifier before the number says another line ("sửa chữa")
+    if excluded >= 0 and excluded >= required:
+        return None  # the nearest qualifier says another line ("sửa chữa"; "xây dựng, sửa chữa" = both)
+    if indicator.require and required < 0:
+        return None
     qualified = required >= 0
     if figure.kind not in ("money", "count", "quantity"):
         places = [(text, score) for text, score in places if score > WIDE_PLACE]
