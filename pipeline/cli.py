@@ -194,12 +194,19 @@ def review(
 @app.command()
 def remap(
     store: Annotated[str, typer.Option("--store", help="Store URL (default $TONGHOP_STORE or output/)")] = "",
+    taught: Annotated[
+        Path | None, typer.Option("--export-taught", help="Also write what officers taught as YAML here")
+    ] = None,
 ) -> None:
-    """Map stored figures to indicators again after pipeline/normalise/indicators.yaml was edited."""
+    """Map stored figures again after indicators.yaml was edited or officers taught phrases when reviewing."""
     from pipeline.normalise.remap import remap_store
     from pipeline.store import open_store
 
-    typer.echo(f"{remap_store(open_store(store or None))} số liệu đổi chỉ tiêu / figures re-mapped")
+    opened = open_store(store or None)
+    typer.echo(f"{remap_store(opened)} số liệu đổi chỉ tiêu / figures re-mapped")
+    if taught is not None:
+        taught.write_text(opened.teaching_yaml(), encoding="utf-8")
+        typer.echo(f"Cụm từ và chỉ tiêu do cán bộ thêm / taught by officers → {taught}")
 
 
 units_app = typer.Typer(

@@ -1,16 +1,18 @@
 """Consolidation (pandas): one trustworthy number per indicator × reporting unit × period.
 
 Rules, in the order they apply:
-1. figures an officer rejected are dropped; unmapped figures stay in figures.csv only;
-2. a paragraph a report repeats counts once (same document, indicator, value, unit, subject, sentence);
-3. a part never adds to its own total: a figure whose `part_of` total is kept under the same
-   indicator is left out of the sum (the total stands for it); with no total, the parts count;
-4. actuals, targets, estimates and changes are separate lines; figures of a programme period
+1. which figures may enter a sum is `pipeline.counting`: rejected, "not to be consolidated",
+   unclassified, thresholds, averages and per-unit amounts on sum lines, repeated paragraphs,
+   restated facts, amounts a sentence's total contains, parts of a stated total stay out, each
+   with its reason (and `same_as` naming the figure a restatement repeats);
+2. actuals, targets, estimates and changes are separate lines; figures of a programme period
    ("Phần thứ hai … năm 2021" in a programme) are targets even when the verb reads as done;
-5. within one document additive kinds (money, count, quantity) are summed; percents, ratios and
-   rates are not: the first is kept and the others are named in the note;
-6. two documents of the same unit and period that disagree are a conflict: the most recently
-   loaded document's number is used and both are listed.
+3. within one document a line combines as its indicator says (`pipeline.combine`): `sum` for
+   money and counts, never for percents, ratios, rates or averages (`none`: the first is kept and
+   the others are named), `latest` or `max`; approx is kept ("> 1.500", "10–15");
+4. two documents of the same unit and period that disagree are a conflict: the most recently
+   loaded document's number is used and both are listed;
+5. totals across units add only lines whose indicator combines by `sum`.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.combine import combine_values, decimal_or_none, shown_value
+from pipeline.counting import mark_not_counted, parts_claim_completeness
 from pipeline.figure import decimal_text
 from pipeline.normalise import load_catalogue
-from pipeline.normalise.catalogue import fold
+from pipeline.normalise.catalogue import Catalogue, Indicator, fold, store_catalogue
 from pipeline.reporting_unit import parent_name
 from pipeline.store.api import Store
 from pipeline.successors import lines_as_of
@@ -34,6 +38,8 @@ ADDITIVE_KINDS = ("money", "count", "quantity")
 NO_UNIT = "(không rõ đơn vị)"  # a document whose issuer was not detected
 NO_PERIOD = "(không rõ kỳ báo cáo)"
 LINE_KEYS = ["period", "reporting_unit", "level", "indicator_code", "kind", "unit", "per", "modality"]
+VALUE_COLUMNS = ["value", "approx", "upper", "shown", "combine"]
+DOCUMENT_LINE_COLUMNS = [*VALUE_COLUMNS, "doc", "figures", "unreviewed", "figure_ids", "note"]
 
 
 @dataclass(slots=True)
@@ -67,11 +73,6 @@ def row_groups(frame: pd.DataFrame, keys: str | list[str], *, sort: bool) -> lis
     for position, group in enumerate(grouped.ngroup().tolist()):
         positions[group].append(position)
     return list(zip(grouped.size().index, positions, strict=True))
-
-
-def several_values(values: list[Any]) -> bool:
-    """More than one distinct value, counted as `Series.nunique` counts (missing values left out)."""
-    return len({v for v in values if not pd.isna(v)}) > 1
 
 
 def reporting_unit(row: pd.Series | Mapping[str, Any]) -> str:
@@ -118,6 +119,7 @@ def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
         "unit",
         "per",
         "approx",
+        "upper",
         "modality",
         "indicator",
         "subject",
@@ -132,8 +134,10 @@ def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
         "char_start",
         "char_end",
         "page",
+        "role",
     ]
     frame = pd.DataFrame.from_records(records, columns=columns)
+    frame["role"] = frame["role"].astype(object).where(frame["role"].notna(), "")
     if frame.empty:
         return frame.assign(reporting_unit=[], line_modality=[], counted=[], why_not_counted=[])
     frame["reporting_unit"] = [
@@ -150,53 +154,41 @@ def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def mark_not_counted(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rules 1–3: say for each figure whether it enters a sum, and why not when it does not."""
-    if frame.empty:
-        return frame
-
-    def exclude(mask: pd.Series, reason: str) -> None:
-        mask = mask & frame["counted"]
-        frame.loc[mask, "counted"] = False
-        frame.loc[mask, "why_not_counted"] = reason
-
-    exclude(frame["review_status"] == "rejected", "cán bộ đã loại / rejected in review")
-    exclude(frame["indicator_code"] == "", "chưa phân loại chỉ tiêu / no indicator")
-    repeat_key = ["document_id", "indicator_code", "kind", "value_text", "unit", "per", "subject", "sentence"]
-    frame["value_text"] = frame["value"].map(lambda v: decimal_text(Decimal(v)))
-    exclude(frame.duplicated(repeat_key, keep="first"), "đoạn văn lặp lại / repeated paragraph")
-    kept = frame[frame["counted"]].set_index("figure_id")["indicator_code"]
-    part_of_kept_total = frame["part_of"].map(kept.to_dict()).fillna("") == frame["indicator_code"]
-    exclude(part_of_kept_total & frame["part_of"].notna(), "là phần của một tổng / part of a stated total")
-    return frame.drop(columns="value_text")
-
-
-def per_document(counted: pd.DataFrame) -> pd.DataFrame:
-    """Rule 5: one number per line and document."""
-    value, denominator, seq, doc, review_status, figure_id = (
+def per_document(counted: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
+    """One number per line and document, combined as the line's indicator says."""
+    value, denominator, seq, doc, review_status, figure_id, approx, upper = (
         counted[column].tolist()
-        for column in ("value", "denominator", "seq", "doc", "review_status", "figure_id")
+        for column in ("value", "denominator", "seq", "doc", "review_status", "figure_id", "approx", "upper")
     )
     rows = []
     for keys, group in row_groups(counted, [*LINE_KEYS, "document_id"], sort=False):
         group.sort(key=seq.__getitem__)  # one document: its figures' seq never repeat
-        values = [value[p] for p in group]
-        kind = keys[LINE_KEYS.index("kind")]
-        additive = kind in ADDITIVE_KINDS
-        note = ""
+        line = dict(zip([*LINE_KEYS, "document_id"], keys, strict=True))
+        kind, code = line["kind"], line["indicator_code"]
+        combine = indicators[code].combine_for(kind) if code in indicators else (
+            "sum" if kind in ADDITIVE_KINDS else "none"
+        )
+        combined, line_approx, line_upper, note = combine_values(
+            combine,
+            [Decimal(value[p]) for p in group],
+            [approx[p] or "exact" for p in group],
+            [decimal_or_none(upper[p]) for p in group],
+        )
         if kind == "ratio":  # the value is the numerator: say of how many
-            pairs = zip(values, (denominator[p] for p in group), strict=True)
+            pairs = zip((value[p] for p in group), (denominator[p] for p in group), strict=True)
             shown = [
                 f"{decimal_text(Decimal(v))}/{decimal_text(d) if isinstance(d, Decimal) else '?'}"
                 for v, d in pairs
             ]
             note = "tỷ số / ratio: " + "; ".join(shown)
-        elif not additive and several_values(values):
-            note = "nhiều giá trị / several values: " + "; ".join(decimal_text(Decimal(v)) for v in values)
         rows.append(
             {
-                **dict(zip([*LINE_KEYS, "document_id"], keys, strict=True)),
-                "value": decimal_sum(values) if additive else Decimal(values[0]),
+                **line,
+                "value": combined,
+                "approx": line_approx,
+                "upper": line_upper,
+                "shown": shown_value(combined, line_approx, line_upper),
+                "combine": combine,
                 "doc": doc[group[0]],
                 "figures": len(group),
                 "unreviewed": sum(review_status[p] == "unreviewed" for p in group),
@@ -204,10 +196,7 @@ def per_document(counted: pd.DataFrame) -> pd.DataFrame:
                 "note": note,
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[*LINE_KEYS, "document_id", "value", "doc", "figures", "unreviewed", "figure_ids", "note"],
-    )
+    return pd.DataFrame(rows, columns=[*LINE_KEYS, "document_id", *DOCUMENT_LINE_COLUMNS])
 
 
 def across_documents(by_document: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
@@ -216,6 +205,7 @@ def across_documents(by_document: pd.DataFrame) -> tuple[pd.DataFrame, list[dict
         by_document[column].tolist()
         for column in ("document_id", "value", "doc", "figures", "unreviewed", "figure_ids", "note")
     )
+    values = {column: by_document[column].tolist() for column in VALUE_COLUMNS}
     lines, conflicts = [], []
     for keys, group in row_groups(by_document, LINE_KEYS, sort=True):
         group.sort(key=document_id.__getitem__)  # a line has one row per document: no ties
@@ -233,7 +223,7 @@ def across_documents(by_document: pd.DataFrame) -> tuple[pd.DataFrame, list[dict
         lines.append(
             {
                 **line,
-                "value": value[latest],
+                **{column: values[column][latest] for column in VALUE_COLUMNS},
                 "figures": int(figures[latest]),
                 "unreviewed": int(unreviewed[latest]),
                 "documents": "; ".join(dict.fromkeys(doc[p] for p in group)),
@@ -241,7 +231,7 @@ def across_documents(by_document: pd.DataFrame) -> tuple[pd.DataFrame, list[dict
                 "note": note[latest],
             }
         )
-    columns = [*LINE_KEYS, "value", "figures", "unreviewed", "documents", "figure_ids", "note"]
+    columns = [*LINE_KEYS, *VALUE_COLUMNS, "figures", "unreviewed", "documents", "figure_ids", "note"]
     return pd.DataFrame(lines, columns=columns), conflicts
 
 
@@ -270,8 +260,8 @@ def total_vs_parts(frame: pd.DataFrame) -> list[dict[str, Any]]:
         if not same or total["kind"] not in ADDITIVE_KINDS:
             continue
         parts_sum, stated = decimal_sum(part["value"] for part in same), Decimal(total["value"])
-        # one part below its total is a subset ("trong đó 45.370 nhân khẩu là đồng bào DTTS"), not a slip
-        if parts_sum > stated or (len(same) > 1 and parts_sum != stated):
+        # parts below their total are a subset ("trong đó …"), not a slip, unless they claim to be all ("gồm")
+        if parts_sum > stated or (parts_claim_completeness(total) and parts_sum != stated):
             conflicts.append(
                 {
                     **{k: total[k] for k in LINE_KEYS if k in total and k != "modality"},
@@ -328,7 +318,7 @@ def breakdowns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def totals_across_units(lines: pd.DataFrame) -> pd.DataFrame:
     """Sums over reporting units of the same level (a district's total never adds its communes')."""
-    additive = lines[lines["kind"].isin(ADDITIVE_KINDS)]
+    additive = lines[lines["kind"].isin(ADDITIVE_KINDS) & (lines["combine"] == "sum")]
     keys = ["period", "level", "indicator_code", "kind", "unit", "per", "modality"]
     if additive.empty:
         return pd.DataFrame(columns=[*keys, "value", "units"])
@@ -414,15 +404,16 @@ def consolidate_records(
     figures: list[dict[str, Any]],
     documents: list[dict[str, Any]],
     expected_units: list[dict[str, Any]] | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Consolidation:
     """Consolidate figure and document dicts as the store returns them (pure: no store needed)."""
-    frame = mark_not_counted(figures_frame(figures))
+    catalogue = (catalogue or load_catalogue()).by_code()
+    frame = mark_not_counted(figures_frame(figures), catalogue)
     counted = frame.loc[frame["counted"].astype(bool)].copy()
     counted["modality"] = counted["line_modality"]
-    by_document = per_document(counted)
+    by_document = per_document(counted, catalogue)
     lines, conflicts = across_documents(by_document)
     conflicts += total_vs_parts(frame) if not frame.empty else []
-    catalogue = load_catalogue().by_code()
     lines.insert(
         4, "indicator_name", lines["indicator_code"].map(lambda c: catalogue[c].name if c in catalogue else c)
     )
@@ -441,9 +432,12 @@ def consolidate_records(
 
 def consolidate(store: Store, *, reviewed_only: bool = False, as_of: date | None = None) -> Consolidation:
     """Consolidate what the store holds now (current documents only; superseded ones stay out).
-    `as_of` (e.g. 2025-07-01) shows every unit as the unit it had become by then (`as_of_units`)."""
+    `as_of` (e.g. 2025-07-01) shows every unit as the unit it had become by then (pipeline/successors.py)."""
     result = consolidate_records(
-        store.figures(reviewed_only=reviewed_only), store.documents(), store.expected_units()
+        store.figures(reviewed_only=reviewed_only),
+        store.documents(),
+        store.expected_units(),
+        catalogue=store_catalogue(store),
     )
     if as_of is None:
         return result

@@ -189,6 +189,12 @@ def main(argv: list[str] | None = None) -> int:
         print_goals(real, REAL_CORPUS_GOALS)
     if (a.heldout / "gold").is_dir():
         results["development"] = evaluate_set("development", a.heldout / "gold", a.heldout, a.out, a.show)
+    checked = a.gold / "indicator_codes.tsv"
+    if checked.is_file():
+        from pipeline.evaluate_mapping import print_mapping, score_mapping
+
+        folders = {"seeds": a.samples, "development": a.heldout}
+        results["mapping"] = print_mapping(score_mapping(checked, folders))
     if a.json:
         print(json.dumps(results, ensure_ascii=False))
     return 0

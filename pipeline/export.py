@@ -51,6 +51,8 @@ FIGURE_CSV_EXTRA = (
     "review_status",
     "counted",
     "why_not_counted",
+    "same_as",
+    "role",
     "page",
 )
 CONSOLIDATED_CSV_FIELDS = (
@@ -65,6 +67,10 @@ CONSOLIDATED_CSV_FIELDS = (
     "per",
     "modality",
     "value",
+    "approx",
+    "upper",
+    "shown",
+    "combine",
     "figures",
     "unreviewed",
     "documents",
@@ -137,6 +143,9 @@ def write_exports(result: Consolidation, out: Path | str) -> dict[str, Path]:
     from pipeline.normalise import load_catalogue
 
     names = {i.code: i.name for i in load_catalogue().indicators}
+    if not result.consolidated.empty:  # lines officers created on the review page carry their own name
+        lines = result.consolidated
+        names.update(zip(lines["indicator_code"], lines["indicator_name"], strict=True))
     return {
         "figures.csv": write_csv(
             out / "figures.csv", (*FIGURE_FIELDS, *FIGURE_CSV_EXTRA), figure_rows(result, names)
@@ -214,7 +223,10 @@ def period_sheet(
         sheet.cell(row=row, column=4, value=unit + (f"/{per}" if per else ""))
         for line in group.itertuples():
             column = unit_column[line.reporting_unit]
-            number_cell(sheet, row, column, line.value)
+            if line.approx in ("exact", "", None) or pd.isna(line.approx):
+                number_cell(sheet, row, column, line.value)
+            else:  # "> 1.500", "10–15", "~ 200": the cell says the number is not exact
+                sheet.cell(row=row, column=column, value=line.shown).alignment = Alignment(horizontal="right")
             cell = sheet.cell(row=row, column=column)
             notes = []
             if marks and line.unreviewed:

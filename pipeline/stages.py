@@ -167,6 +167,11 @@ def load_stage(
         result = store.reject(claimed.name, claimed.sha256, item.code, item.message, run_id=run_id)
     else:
         item.document.path = claimed.name
+        from pipeline.normalise import load_catalogue, map_figures, store_catalogue
+
+        taught = store_catalogue(store)
+        if taught is not load_catalogue():  # officers taught phrases or added lines: map with them
+            item.indicators = map_figures(item.document, item.figures, taught)
         result = store.load(item.document, item.figures, run_id=run_id, indicators=item.indicators)
     pause_point("loaded")
     timings = {**item.timings, "load": time.perf_counter() - started}

@@ -78,7 +78,8 @@ def test_workbook_has_a_sheet_per_period_with_real_formatted_numbers(sqlite_stor
 def test_unreviewed_numbers_are_marked_once_review_has_started(sqlite_store, seed, tmp_path):
     sqlite_store.load(*seed("000"))
     before = fund_cell(export_all(sqlite_store, tmp_path / "a")["consolidated.xlsx"])
-    assert before.fill.fgColor.rgb in (None, "00000000") and before.comment is None
+    assert before.fill.fgColor.rgb in (None, "00000000")
+    assert before.comment is None or "Chưa duyệt" not in before.comment.text  # it may list its figures
     figure = next(f for f in sqlite_store.figures() if f["value"] == Decimal("361432000"))
     sqlite_store.review(figure["figure_id"], "accept", user="Lan")
     after = fund_cell(export_all(sqlite_store, tmp_path / "b")["consolidated.xlsx"])
@@ -112,3 +113,17 @@ def test_make_run_path_ingest_then_export_from_the_cli(tmp_path):
     figures = read_csv(tmp_path / "out" / "figures.csv")
     fund = {row["value"] for row in figures if row["indicator_code"] == FUND}
     assert {"361432000", "252307000"} <= fund
+
+
+def test_a_cell_says_when_its_number_is_not_exact_and_lists_what_it_adds(sqlite_store, seed, tmp_path):
+    """"hơn 1.500 lượt người" + "hơn 500" is "> 2.000" in the workbook; the CSV keeps approx as columns."""
+    sqlite_store.load(*seed("000"))
+    paths = export_all(sqlite_store, tmp_path)
+    rows = list(csv.DictReader(paths["consolidated.csv"].read_text(encoding="utf-8-sig").splitlines()))
+    over = [r for r in rows if r["row_type"] == "unit" and r["approx"] == "over"]
+    assert over and all(r["shown"].startswith("> ") for r in over)
+    summed = [r for r in rows if r["row_type"] == "unit" and r["note"].startswith("= ")]
+    assert summed and all(r["combine"] == "sum" for r in summed)
+    sheet = openpyxl.load_workbook(paths["consolidated.xlsx"]).worksheets[0]
+    texts = [c.value for row in sheet.iter_rows(min_row=2) for c in row[4:] if isinstance(c.value, str)]
+    assert any(t.startswith("> ") for t in texts)

@@ -134,13 +134,18 @@ def test_bulk_accept_takes_the_filtered_unreviewed_figures_only(review):
     assert all(states[fid] == "unreviewed" for fid in untouched)
 
 
-def test_lowest_confidence_first_when_asked(review):
+def test_least_sure_first_when_asked(review):
+    """Sorted by the indicator score (unclassified first), then by the extractor's confidence."""
     client, store, document_id = review
     html = client.get(f"/documents/{document_id}?sort=confidence", headers={"accept": "text/html"}).text
     order = [f["figure_id"] for f in store.figures(document_id=document_id)]
     shown = sorted(order, key=lambda fid: html.index(f'id="fig-{fid}"'))
-    confidences = {f["figure_id"]: f["confidence"] for f in store.figures(document_id=document_id)}
-    assert [confidences[f] for f in shown] == sorted(confidences.values())
+    figures = store.figures(document_id=document_id)
+    sureness = {f["figure_id"]: (f["indicator_score"], f["confidence"]) for f in figures}
+    assert [sureness[f] for f in shown] == sorted(sureness.values())
+    assert sureness[shown[0]][0] < sureness[shown[-1]][0]
+    first = html.index(f'id="fig-{shown[0]}"')
+    assert "điểm " in html[first : first + 3000]  # the score is on the card
 
 
 def test_pages_show_the_review_state(review):

@@ -26,7 +26,7 @@ def test_migrations_build_exactly_the_schema_the_code_queries(store):
     assert diff == []
     assert set(store.row_counts()) == {
         "runs", "documents", "document_texts", "figures", "reviews", "expected_units", "document_overrides",
-        "document_reviews",
+        "document_reviews", "learned_phrases", "custom_indicators",
     }
 
 

@@ -1,56 +1,44 @@
-"""The indicator catalogue: which consolidated line (indicator code) a figure belongs to, with a score.
+"""The indicator catalogue: every consolidated line, what names it and how its values may be added.
 
-The catalogue is `indicators.yaml`, which an officer edits; this module only reads it and scores
-phrases found around a figure. A figure nothing matches stays visible with an empty code.
+The catalogue is `indicators.yaml`, which an officer edits; this module only reads and checks it.
+Scoring a figure against it is `pipeline.normalise.mapping`.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pipeline.document import Document
 from pipeline.figure import Figure
+from pipeline.normalise.text import fold, plain
 
 CATALOGUE_PATH = Path(__file__).with_name("indicators.yaml")
 KINDS = ("money", "count", "percent", "ratio", "quantity", "rate")
-
-# How much a phrase found in each place says about the figure (closer to the number = stronger).
-SCORE_IN_INDICATOR = 1.0  # in the extractor's `indicator` words
-SCORE_IN_UNIT = 0.9  # in the counted noun itself ("05 nhà Đại đoàn kết")
-SCORE_BEFORE = 0.75  # in the words just before the number, same clause
-SCORE_AFTER = 0.6  # in the words just after the number
-SCORE_IN_SENTENCE = 0.4  # somewhere else in the sentence
-SCORE_PREVIOUS = 0.36  # in the sentence before ("… Quỹ “Vì người nghèo” … Đến 25/12 thu được 252.307.000")
-MIN_SCORE = 0.35  # below this a figure stays unmapped
-BEFORE_CHARS, AFTER_CHARS, PREVIOUS_CHARS = 90, 45, 240
-QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
-
-
-def fold(text: str) -> str:
-    """NFC, lower case, straight quotes, single spaces: phrases match however the report typed them."""
-    text = unicodedata.normalize("NFC", text).translate(QUOTES).lower()
-    return re.sub(r"\s+", " ", text).strip()
+ADDITIVE_KINDS = ("money", "count", "quantity")
+COMBINES = ("sum", "none", "latest", "max")
 
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
-    """One consolidated line: code, Vietnamese name, kind(s), unit and the phrases that announce it."""
+    """One consolidated line: code, name, kind(s), unit, the words that announce it and how it adds up."""
 
     code: str
     name: str
     kinds: tuple[str, ...]
     unit: str
     phrases: tuple[str, ...]
-    units: tuple[str, ...] = ()  # counted nouns accepted (count/ratio); empty = any
+    units: tuple[str, ...] = ()  # head nouns accepted (count/ratio/quantity); empty = any
     group: str = ""
     part_of_total: str = ""  # code of a wider indicator this one is a breakdown of (informational)
+    combine: str = "sum"  # sum | none | latest | max: how values of one line are put together
+    require: tuple[str, ...] = ()  # qualifiers: one must be near the number ("xây mới")
+    exclude: tuple[str, ...] = ()  # qualifiers that rule the line out ("sửa chữa", "cận nghèo")
+    learned: tuple[str, ...] = ()  # phrases an officer confirmed on the review page
+    custom: bool = False  # created on the review page, not in the YAML
 
     def accepts(self, figure: Figure) -> bool:
         """Kind and counted noun agree, so "05 hộ" never lands on a money line."""
@@ -61,6 +49,12 @@ class Indicator:
             return any(unit == u or unit.startswith(u + " ") for u in self.units)
         return True
 
+    def combine_for(self, kind: str) -> str:
+        """How one line of this kind combines: percents, ratios and rates are never summed."""
+        if kind not in ADDITIVE_KINDS and self.combine == "sum":
+            return "none"
+        return self.combine
+
 
 @dataclass(slots=True)
 class Catalogue:
@@ -69,62 +63,83 @@ class Catalogue:
     def by_code(self) -> dict[str, Indicator]:
         return {i.code: i for i in self.indicators}
 
-    def match(
-        self, figure: Figure, before: str, after: str, sentence: str, previous: str = ""
-    ) -> tuple[str, float]:
-        """The best-scoring indicator for a figure given the text around it, or ("", 0.0)."""
-        places = (
-            (fold(figure.indicator), SCORE_IN_INDICATOR),
-            (fold(figure.unit), SCORE_IN_UNIT),
-            (fold(before), SCORE_BEFORE),
-            (fold(after), SCORE_AFTER),
-            (fold(sentence), SCORE_IN_SENTENCE),
-            (fold(previous), SCORE_PREVIOUS),
-        )
-        best_code, best_score, best_len = "", 0.0, 0
+    def search(self, query: str, limit: int = 20) -> list[Indicator]:
+        """Indicators whose code, name or phrases contain every word of `query`, diacritics optional."""
+        words = plain(query).split()
+        found = []
         for indicator in self.indicators:
-            if not indicator.accepts(figure):
+            haystack = plain(" ".join([indicator.code.replace("_", " "), indicator.name, *indicator.phrases]))
+            if all(w in haystack for w in words):
+                found.append(indicator)
+        return found[:limit]
+
+    def with_store_entries(self, learned: list[tuple[str, str]], custom: list[dict[str, Any]]) -> Catalogue:
+        """This catalogue plus the indicators officers created and the phrases they taught (store rows)."""
+        indicators = list(self.indicators)
+        known = {i.code for i in indicators}
+        for entry in custom:
+            if entry["code"] in known:
                 continue
-            for phrase in indicator.phrases:
-                for text, score in places:
-                    if score < best_score or not text or phrase not in text:
-                        continue
-                    # Equal scores: the longer (more specific) phrase wins.
-                    if score > best_score or len(phrase) > best_len:
-                        best_code, best_score, best_len = indicator.code, score, len(phrase)
-                    break
-        return (best_code, best_score) if best_score >= MIN_SCORE else ("", 0.0)
+            indicators.append(
+                build_indicator(
+                    {**entry, "phrases": entry.get("phrases") or [entry["name"]]}, "cửa sổ duyệt", custom=True
+                )
+            )
+            known.add(entry["code"])
+        taught: dict[str, list[str]] = {}
+        for code, phrase in learned:
+            taught.setdefault(code, []).append(fold(phrase))
+        return Catalogue([replace(i, learned=(*i.learned, *taught.get(i.code, ()))) for i in indicators])
+
+
+def _words(entry: dict[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(fold(str(p)) for p in entry.get(key) or [])
+
+
+def build_indicator(entry: dict[str, Any], where: str, *, custom: bool = False) -> Indicator:
+    """One checked entry; `where` names it in the error an officer reads."""
+    for key in ("code", "name", "kind", "phrases"):
+        if not entry.get(key):
+            raise ValueError(f"{where}: missing '{key}'")
+    kinds = tuple(entry["kind"]) if isinstance(entry["kind"], list) else (entry["kind"],)
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise ValueError(f"{where}: kind {bad[0]!r} is not one of {', '.join(KINDS)}")
+    additive = [k for k in kinds if k in ADDITIVE_KINDS]
+    combine = str(entry.get("combine") or ("sum" if additive else "none"))
+    if combine not in COMBINES:
+        raise ValueError(f"{where}: combine {combine!r} is not one of {', '.join(COMBINES)}")
+    if combine == "sum" and not additive:
+        raise ValueError(
+            f"{where}: combine 'sum' for {', '.join(kinds)}: percents, rates, ratios are never summed"
+        )
+    return Indicator(
+        code=entry["code"],
+        name=entry["name"],
+        kinds=kinds,
+        unit=str(entry.get("unit", "")),
+        phrases=_words(entry, "phrases"),
+        units=_words(entry, "units"),
+        group=entry.get("group", ""),
+        part_of_total=entry.get("part_of_total", ""),
+        combine=combine,
+        require=_words(entry, "require"),
+        exclude=_words(entry, "exclude"),
+        custom=custom,
+    )
 
 
 def parse_catalogue(data: dict[str, Any], source: str = "indicators.yaml") -> Catalogue:
     """Validate the officer-edited YAML and say exactly which entry is wrong when it is."""
-    entries = data.get("indicators") or []
     seen: set[str] = set()
     indicators = []
-    for number, entry in enumerate(entries, 1):
+    for number, entry in enumerate(data.get("indicators") or [], 1):
         where = f"{source}: indicator #{number} ({entry.get('code', '?')})"
-        for key in ("code", "name", "kind", "phrases"):
-            if not entry.get(key):
-                raise ValueError(f"{where}: missing '{key}'")
-        kinds = tuple(entry["kind"]) if isinstance(entry["kind"], list) else (entry["kind"],)
-        bad = [k for k in kinds if k not in KINDS]
-        if bad:
-            raise ValueError(f"{where}: kind {bad[0]!r} is not one of {', '.join(KINDS)}")
-        if entry["code"] in seen:
+        indicator = build_indicator(entry, where)
+        if indicator.code in seen:
             raise ValueError(f"{where}: code used twice")
-        seen.add(entry["code"])
-        indicators.append(
-            Indicator(
-                code=entry["code"],
-                name=entry["name"],
-                kinds=kinds,
-                unit=str(entry.get("unit", "")),
-                phrases=tuple(fold(p) for p in entry["phrases"]),
-                units=tuple(fold(u) for u in entry.get("units", []) or []),
-                group=entry.get("group", ""),
-                part_of_total=entry.get("part_of_total", ""),
-            )
-        )
+        seen.add(indicator.code)
+        indicators.append(indicator)
     return Catalogue(indicators)
 
 
@@ -140,46 +155,12 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
     return _load_cached(str(target), target.stat().st_mtime)
 
 
-def figure_context(document: Document, figure: Figure) -> tuple[str, str, str, str]:
-    """(words just before, words just after, the sentence, the sentence before it in the same paragraph)."""
-    text = document.text
-    if figure.sentence_start is not None and figure.sentence_end is not None:
-        line_start, line_end = figure.sentence_start, figure.sentence_end
-    else:
-        line_start = text.rfind("\n", 0, figure.char_start) + 1
-        line_end = text.find("\n", figure.char_end)
-        line_end = len(text) if line_end < 0 else line_end
-    before = text[max(line_start, figure.char_start - BEFORE_CHARS) : figure.char_start]
-    # A clause ends at ";" or "(": the words of the previous list item are not this figure's.
-    before = re.split(r"[;(]", before)[-1]
-    after = text[figure.char_end : min(line_end, figure.char_end + AFTER_CHARS)]
-    after = re.split(r"[;)]", after)[0]
-    paragraph_start = text.rfind("\n", 0, line_start) + 1 if line_start else 0
-    previous = text[max(paragraph_start, line_start - PREVIOUS_CHARS) : line_start]
-    return before, after, text[line_start:line_end], previous
-
-
-def map_figures(
-    document: Document, figures: list[Figure], catalogue: Catalogue | None = None
-) -> list[tuple[str, float]]:
-    """(indicator code, score) for each figure, in order; ("", 0.0) for figures left unmapped."""
-    catalogue = catalogue or load_catalogue()
-    mapped = [catalogue.match(f, *figure_context(document, f)) for f in figures]
-    return inherit_from_totals(figures, mapped, catalogue)
-
-
-def inherit_from_totals(
-    figures: list[Figure], mapped: list[tuple[str, float]], catalogue: Catalogue
-) -> list[tuple[str, float]]:
-    """A part ("xã Nam Dong 214.383.000đ" inside a total's list) belongs to its total's indicator,
-    unless its own words say otherwise: then total and parts can be checked against each other."""
-    indicators = catalogue.by_code()
-    result = list(mapped)
-    for i, figure in enumerate(figures):
-        total = figure.part_of
-        if total is None or not 0 <= total < len(figures) or total == i:
-            continue
-        code, score = mapped[total]
-        if code and result[i][1] < SCORE_BEFORE and indicators[code].accepts(figure):
-            result[i] = (code, round(score * 0.9, 3))
-    return result
+def store_catalogue(store: Any) -> Catalogue:
+    """The packaged catalogue plus what officers added in this store (new indicators, taught phrases)."""
+    base = load_catalogue()
+    learned = getattr(store, "learned_phrases", None)
+    custom = getattr(store, "custom_indicators", None)
+    if learned is None or custom is None:
+        return base
+    rows, extra = [(r["indicator_code"], r["phrase"]) for r in learned() if r["active"]], custom()
+    return base.with_store_entries(rows, extra) if rows or extra else base

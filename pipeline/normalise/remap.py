@@ -1,4 +1,4 @@
-"""Re-map stored figures after an officer edited indicators.yaml, without reading any file again."""
+"""Re-map stored figures after the catalogue was edited or an officer taught a phrase; no file is re-read."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from pipeline.document import Document
 from pipeline.figure import Figure
-from pipeline.normalise.catalogue import Catalogue, load_catalogue, map_figures
+from pipeline.normalise.catalogue import Catalogue, store_catalogue
+from pipeline.normalise.mapping import Mapping, map_figures
 from pipeline.store.api import Store
 
 
@@ -22,6 +23,8 @@ def stored_figure(row: dict[str, Any]) -> Figure:
         value=Decimal(row["value"]),
         unit=row["unit"],
         per=row["per"],
+        approx=row["approx"],
+        upper=Decimal(row["upper"]) if row["upper"] is not None else None,
         modality=row["modality"],
         indicator=row["indicator"],
         subject=row["subject"],
@@ -34,8 +37,8 @@ def stored_figure(row: dict[str, Any]) -> Figure:
 
 def remap_store(store: Store, catalogue: Catalogue | None = None) -> int:
     """Map every current figure again; an officer's own correction of a figure is left alone."""
-    catalogue = catalogue or load_catalogue()
-    changes: dict[str, tuple[str, float]] = {}
+    catalogue = catalogue or store_catalogue(store)
+    changes: dict[str, Mapping] = {}
     for record in store.documents(include_superseded=False):
         if record["status"] != "loaded":
             continue

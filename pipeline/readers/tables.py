@@ -37,6 +37,11 @@ def _rules() -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
     return headers, re.compile(r"\(([^()]{1,%d})\)\s*$".replace("%d", str(limit))), sequence
 
 
+def is_unit_header(header: str) -> bool:
+    """"ĐVT", "Đơn vị tính": the column holds each row's unit, never a figure."""
+    return _fold(header) in _rules()[0]
+
+
 def _unit_column(header_row: list[GridCell]) -> int | None:
     headers = _rules()[0]
     for col, cell in enumerate(header_row):

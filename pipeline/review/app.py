@@ -15,8 +15,10 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from pipeline.normalise.catalogue import store_catalogue
 from pipeline.reporting_unit import organisations
 from pipeline.review import decisions
+from pipeline.review import indicators as lines
 from pipeline.review.auth import Authenticator
 from pipeline.review.charts import indicator_charts
 from pipeline.review.csrf import CsrfTokens
@@ -29,7 +31,7 @@ from pipeline.review.views import figure_fragments, render
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY_BYTES = 1024 * 1024  # the largest form is a bulk accept: ids of a few thousand figures
-SORTS = ("position", "confidence")
+SORTS = ("position", "confidence")  # "confidence": least sure of its line first, then of its value
 EXPORT_FILES = ("consolidated.xlsx", "consolidated.csv", "figures.csv")
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
@@ -48,7 +50,7 @@ def _filtered(figures: list[dict[str, Any]], kind: str, status: str, sort: str) 
         f for f in figures if (not kind or f["kind"] == kind) and (not status or f["review_status"] == status)
     ]
     if sort == "confidence":
-        chosen.sort(key=lambda f: (f["confidence"], f["seq"]))
+        chosen.sort(key=lambda f: (f["indicator_score"], f["confidence"], f["seq"]))
     return chosen
 
 
@@ -90,6 +92,7 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         return figure
 
     def decided(request: Request, figure: dict[str, Any], message: str) -> JSONResponse:
+        lines.name_figures([figure], store_catalogue(store))
         counts = Counter(f["review_status"] for f in store.figures(document_id=figure["document_id"]))
         last = store.reviews(figure_id=figure["figure_id"])
         return JSONResponse(
@@ -145,6 +148,7 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         document = load_document(document_id)
         replaced_by = _replacement(document)
         figures = store.figures(document_id=document_id, include_superseded=True)
+        lines.name_figures(figures, store_catalogue(store))
         shown = _filtered(figures, kind, status, sort if sort in SORTS else "position")
         ids = {f["figure_id"] for f in figures}
         last_reviews = {e["figure_id"]: e for e in store.reviews() if e["figure_id"] in ids}
@@ -212,6 +216,61 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
             raise HTTPException(422, str(error)) from None
         return decided(request, updated, message)
 
+    @app.get("/catalogue/search")
+    def catalogue_search(q: str = "") -> JSONResponse:
+        """Catalogue lines whose code, name or phrases hold every word typed (diacritics optional)."""
+        return JSONResponse({"indicators": lines.search_indicators(store, q)})
+
+    @app.post("/documents/{document_id}/figures/{figure_id}/indicator")
+    def move_indicator(
+        request: Request,
+        document_id: int,
+        figure_id: str,
+        code: Annotated[str, Form(max_length=60)] = "",
+        remember: Annotated[str, Form(max_length=200)] = "",
+        comment: Annotated[str, Form(max_length=2000)] = "",
+        new_code: Annotated[str, Form(max_length=60)] = "",
+        new_name: Annotated[str, Form(max_length=300)] = "",
+        new_kind: Annotated[str, Form(max_length=12)] = "",
+        new_unit: Annotated[str, Form(max_length=60)] = "",
+        new_combine: Annotated[str, Form(max_length=8)] = "sum",
+    ) -> JSONResponse:
+        """Move a figure to another line (or to a new one); "remember" teaches the phrase for next time."""
+        figure = load_figure(document_id, figure_id)
+        new = {
+            "new_code": new_code,
+            "new_name": new_name,
+            "new_kind": new_kind,
+            "new_unit": new_unit,
+            "new_combine": new_combine,
+        }
+        try:
+            if new_code.strip():
+                code = lines.create_indicator(store, new, _user(request))
+            if not code:
+                raise decisions.DecisionError("Chọn một chỉ tiêu trong danh mục hoặc tạo chỉ tiêu mới.")
+            updated, message = lines.move_figure(
+                store, figure, code, _user(request), remember=remember.strip(), comment=comment.strip()
+            )
+        except decisions.DecisionError as error:
+            raise HTTPException(422, str(error)) from None
+        return decided(request, updated, message)
+
+    @app.post("/documents/{document_id}/figures/{figure_id}/exclude")
+    def exclude(
+        request: Request,
+        document_id: int,
+        figure_id: str,
+        comment: Annotated[str, Form(max_length=2000)] = "",
+    ) -> JSONResponse:
+        """Keep a figure on the page but never add it into the consolidated table."""
+        figure = load_figure(document_id, figure_id)
+        try:
+            updated, message = lines.exclude_figure(store, figure, _user(request), comment.strip())
+        except decisions.DecisionError as error:
+            raise HTTPException(422, str(error)) from None
+        return decided(request, updated, message)
+
     @app.post("/documents/{document_id}/figures/{figure_id}/undo")
     def undo(
         request: Request, document_id: int, figure_id: str, review_id: Annotated[int, Form()]
@@ -235,7 +294,8 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         """Accept every still-unreviewed figure of the filtered list at once."""
         load_document(document_id)
         unreviewed = {
-            f["figure_id"] for f in store.figures(document_id=document_id, include_superseded=True)
+            f["figure_id"]
+            for f in store.figures(document_id=document_id, include_superseded=True)
             if f["review_status"] == "unreviewed"
         }
         accepted = 0

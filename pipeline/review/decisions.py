@@ -84,9 +84,15 @@ def undo(store: Any, figure_id: str, review_id: int, user: str) -> dict[str, Any
     target = before.get("review_status", "unreviewed")
     comment = f"hoàn tác quyết định #{review_id}"
     if target == "unreviewed":
-        return store.review(figure_id, "reset", user=user, comment=comment)
+        current = store.review(figure_id, "reset", user=user, comment=comment)
+        line = (before.get("indicator_code", current["indicator_code"]), before.get("role", current["role"]))
+        if line != (current["indicator_code"], current["role"]):  # a move to another line is undone too
+            store.set_indicators({figure_id: (line[0], current["indicator_score"], line[1], "")})
+            current = store.figure(figure_id)
+        return current
     current = store.figure(figure_id)
-    changes = {k: before[k] for k in EDITABLE if k in before and not _same(before[k], current.get(k))}
+    fields = (*EDITABLE, "indicator_code", "role")  # a move to another line is undone too
+    changes = {k: before[k] for k in fields if k in before and not _same(before[k], current.get(k))}
     if changes or target == "corrected":
         changes = changes or {"value": before.get("value", current["value"])}
         current = store.review(figure_id, "correct", user=user, changes=changes, comment=comment)

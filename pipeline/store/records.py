@@ -28,6 +28,7 @@ EDITABLE_FIELDS = (
     "subject",
     "indicator_code",
     "part_of",
+    "role",
 )
 DECIMAL_FIELDS = ("value", "denominator", "upper")
 
@@ -133,7 +134,7 @@ def figure_row(
     figure: Figure,
     seq: int,
     ids: list[str],
-    mapping: tuple[str, float],
+    mapping: tuple,
 ) -> dict[str, Any]:
     """One figures row: FIGURES.md fields, provenance, period, indicator code and the untouched original."""
     section = figure.section or " > ".join(document.section_at(figure.char_start))
@@ -173,6 +174,8 @@ def figure_row(
         "period_role": period.role if period else "",
         "indicator_code": mapping[0],
         "indicator_score": float(mapping[1]),
+        "role": mapping[2] if len(mapping) > 2 else "",
+        "indicator_candidates": mapping[3] if len(mapping) > 3 else "",
         "review_status": "unreviewed",
         "original": original,
     }

@@ -124,6 +124,8 @@ figures = sa.Table(
     sa.Column("period_role", sa.String(12), nullable=False, server_default=""),
     sa.Column("indicator_code", sa.String(60), nullable=False, server_default="", index=True),
     sa.Column("indicator_score", sa.Float, nullable=False, server_default="0"),
+    sa.Column("role", sa.String(12), nullable=False, server_default=""),  # threshold, average … (0003)
+    sa.Column("indicator_candidates", sa.Text, nullable=False, server_default=""),  # too close to call
     sa.Column("review_status", sa.String(12), nullable=False, server_default="unreviewed"),
     sa.Column("reviewed_by", sa.Text, nullable=False, server_default=""),
     sa.Column("reviewed_at", UtcDateTime()),
@@ -190,4 +192,32 @@ reviews = sa.Table(
     sa.Column("after", sa.JSON),
     sa.Column("comment", sa.Text, nullable=False, server_default=""),
     one_of("action", REVIEW_ACTIONS, "ck_reviews_action"),
+)
+
+# Phrases an officer taught ("remember for phrases like this"): the next batch maps them. (0003)
+learned_phrases = sa.Table(
+    "learned_phrases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("phrase", sa.Text, nullable=False),
+    sa.Column("indicator_code", sa.String(60), nullable=False),
+    sa.Column("figure_id", sa.String(40)),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("removed_by", sa.Text, nullable=False, server_default=""),
+    sa.Column("removed_at", UtcDateTime()),
+)
+
+# Indicators an officer created on the review page, beside the packaged indicators.yaml. (0003)
+custom_indicators = sa.Table(
+    "custom_indicators",
+    metadata,
+    sa.Column("code", sa.String(60), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("unit", sa.Text, nullable=False, server_default=""),
+    sa.Column("combine", sa.String(8), nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )

@@ -37,6 +37,7 @@ from pipeline.store.schema import (
     runs,
 )
 from pipeline.store.schema import metadata as schema_metadata
+from pipeline.store.teaching import TeachingStore
 from pipeline.store.units_store import UnitsStore
 
 ACTION_STATUS = {"accept": "accepted", "reject": "rejected", "correct": "corrected", "reset": "unreviewed"}
@@ -48,7 +49,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore(UnitsStore):
+class SqlStore(UnitsStore, TeachingStore):
     """Documents, their text, figures, reviews and runs in one SQL database (see `pipeline.store.api`)."""
 
     def __init__(self, url: str) -> None:
@@ -127,9 +128,9 @@ class SqlStore(UnitsStore):
         a corrected re-submission (same issuer, period, doc type, file stem) supersedes the older one.
         `indicators` is (code, score) per figure; when None the default catalogue maps them."""
         if indicators is None:
-            from pipeline.normalise import map_figures
+            from pipeline.normalise import map_figures, store_catalogue
 
-            indicators = map_figures(document, figures_)
+            indicators = map_figures(document, figures_, store_catalogue(self))
         if len(indicators) != len(figures_):
             raise ValueError(f"{len(figures_)} figures but {len(indicators)} indicator mappings")
         try:
@@ -508,15 +509,20 @@ class SqlStore(UnitsStore):
         values.pop("indicator_code", None)  # the catalogue's mapping is not the extractor's; keep it
         return values
 
-    def set_indicators(self, mapping: dict[str, tuple[str, float]]) -> int:
-        """Re-map figures to indicator codes (after the catalogue was edited); returns how many changed."""
+    def set_indicators(self, mapping: dict[str, tuple]) -> int:
+        """Re-map figures (after the catalogue was edited or taught); returns how many changed.
+
+        Each value is (code, score) or a `Mapping` (code, score, role, candidates)."""
         changed = 0
         with self._write() as conn:
-            for figure_id, (code, score) in mapping.items():
+            for figure_id, mapped in mapping.items():
+                values = {"indicator_code": mapped[0], "indicator_score": float(mapped[1])}
+                if len(mapped) > 2:
+                    values.update(role=mapped[2], indicator_candidates=mapped[3] if len(mapped) > 3 else "")
+                differs = sa.or_(*(figures.c[name] != value for name, value in values.items()
+                                   if name != "indicator_score"))
                 result = conn.execute(
-                    figures.update()
-                    .where(figures.c.figure_id == figure_id, figures.c.indicator_code != code)
-                    .values(indicator_code=code, indicator_score=float(score))
+                    figures.update().where(figures.c.figure_id == figure_id, differs).values(**values)
                 )
                 changed += result.rowcount or 0
         return changed

@@ -5,6 +5,7 @@ them), and the choice between two same-day copies. Mixed into `SqlStore`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -34,8 +35,8 @@ def _now() -> datetime:
 class UnitsStore:
     """Methods SqlStore gains; they use its `_write`/`_read` transactions."""
 
-    def _write(self) -> AbstractContextManager[sa.Connection]: ...  # provided by SqlStore
-    def _read(self) -> AbstractContextManager[sa.Connection]: ...
+    _write: Callable[[], AbstractContextManager[sa.Connection]]  # SqlStore's transactions
+    _read: Callable[[], AbstractContextManager[sa.Connection]]
 
     # -- expected units -------------------------------------------------------------------------
 

@@ -150,7 +150,110 @@
   // keys go back to the figure list once the dialog closes, however it was closed
   dialog.addEventListener("close", () => document.activeElement?.blur());
 
+  // Move to another consolidated line: search the catalogue, pick a line (or create one), and
+  // optionally remember the phrase so the next batch maps it.
+  const moveDialog = document.getElementById("move-dialog");
+  const moveForm = document.getElementById("move-form");
+  const moveSearch = document.getElementById("move-search");
+  const moveResults = document.getElementById("move-results");
+  const moveError = document.getElementById("move-error");
+  let searchSerial = 0;
+
+  async function searchCatalogue() {
+    const serial = ++searchSerial;
+    const response = await fetch("/catalogue/search?q=" + encodeURIComponent(moveSearch.value), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    const data = await response.json();
+    if (serial !== searchSerial) return; // a newer search is on its way
+    moveResults.replaceChildren(
+      ...data.indicators.map((line) => {
+        const item = document.createElement("li");
+        item.dataset.code = line.code;
+        item.textContent = `${line.name} (${line.code} · ${line.unit})`;
+        return item;
+      })
+    );
+  }
+
+  function chooseLine(item) {
+    moveResults.querySelectorAll("li.chosen").forEach((li) => li.classList.remove("chosen"));
+    item.classList.add("chosen");
+    moveForm.elements.code.value = item.dataset.code;
+    document.getElementById("move-chosen").textContent = item.textContent;
+  }
+
+  function openMove() {
+    if (!current) return;
+    moveForm.reset();
+    moveError.textContent = "";
+    document.getElementById("move-chosen").textContent = "—";
+    document.getElementById("move-quote").textContent = current.querySelector(".value").textContent;
+    document.getElementById("move-remember").value = current.dataset.indicator || "";
+    moveForm.elements.comment.value = comment.value;
+    moveSearch.value = "";
+    searchCatalogue();
+    moveDialog.showModal();
+    moveSearch.focus();
+  }
+
+  async function sendMove(fields) {
+    if (!current || busy) return false;
+    busy = true;
+    try {
+      const data = await post(`/documents/${documentId}/figures/${current.dataset.fid}/indicator`, fields);
+      undoStack.push({ fid: data.figure_id, reviewId: data.review_id });
+      comment.value = "";
+      say(data.message);
+      select(show(data), false);
+      return true;
+    } catch (error) {
+      moveError.textContent = error.message;
+      say(error.message, true);
+      return false;
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function excludeFigure() {
+    if (!current || busy) return;
+    busy = true;
+    try {
+      const data = await post(`/documents/${documentId}/figures/${current.dataset.fid}/exclude`, {
+        comment: comment.value,
+      });
+      undoStack.push({ fid: data.figure_id, reviewId: data.review_id });
+      comment.value = "";
+      say(data.message);
+      select(show(data), false);
+      move(1);
+    } catch (error) {
+      say(error.message, true);
+    } finally {
+      busy = false;
+    }
+  }
+
+  moveSearch.addEventListener("input", searchCatalogue);
+  moveResults.addEventListener("click", (event) => {
+    const item = event.target.closest("li[data-code]");
+    if (item) chooseLine(item);
+  });
+  moveForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const fields = Object.fromEntries(new FormData(moveForm));
+    delete fields.q;
+    if (!document.getElementById("move-remember-on").checked) fields.remember = "";
+    if (await sendMove(fields)) moveDialog.close();
+  });
+  document.getElementById("move-cancel").addEventListener("click", () => moveDialog.close());
+  moveDialog.addEventListener("close", () => document.activeElement?.blur());
+
   const KEYS = {
+    m: openMove,
+    n: excludeFigure,
     a: () => decide("accept"),
     x: () => decide("reject"),
     e: openEdit,
@@ -162,7 +265,7 @@
   };
 
   document.addEventListener("keydown", (event) => {
-    if (dialog.open) return; // the dialog's own keys: Enter saves, Esc cancels
+    if (dialog.open || moveDialog.open) return; // the dialogs' own keys: Enter saves, Esc cancels
     const target = event.target;
     if (target.matches("input, textarea, select")) {
       if (event.key === "Escape") target.blur();
@@ -182,6 +285,8 @@
     select(card, false);
     const action = event.target.closest("button[data-action]")?.dataset.action;
     if (action === "edit") openEdit();
+    else if (action === "move") openMove();
+    else if (action === "exclude") excludeFigure();
     else if (action) decide(action);
   });
 
