@@ -111,3 +111,43 @@ def test_as_of_the_reorganisation_old_units_show_as_the_units_they_became(loaded
     merged = lines[lines["units_before"].str.contains(";")]
     additive = merged["kind"].isin(["money", "count", "quantity"])
     assert (additive | merged["value"].isna()).all()  # several old units: sums only, never a pooled rate
+
+
+TAY_HO_2026 = """ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ ĐÀ NẴNG
+BAN THƯỜNG TRỰC UBMTTQVN XÃ TÂY HỒ
+Số: 21/BC-MTTQ
+Tây Hồ, ngày 15 tháng 6 năm 2026
+BÁO CÁO
+Kết quả công tác Mặt trận 6 tháng đầu năm 2026
+Kính gửi: Ban Thường trực Ủy ban MTTQ Việt Nam thành phố Đà Nẵng
+1. Công tác vận động Quỹ "Vì người nghèo"
+Ban Thường trực đã vận động Quỹ "Vì người nghèo" được 300.000.000 đồng.
+"""
+
+
+def test_a_2024_commune_and_the_2026_ward_that_absorbed_it_side_by_side(tmp_path: Path) -> None:
+    """xã Tam An, Tam Thành and others of huyện Phú Ninh (Quảng Nam) became xã Tây Hồ (Đà Nẵng)."""
+    from pipeline.store import open_store
+
+    folder = ROOT / "samples" / "batches" / "huyen_phu_ninh_2024"
+    key = key_of(folder / "answer_key.json")
+    report = tmp_path / "BC MTTQ Tay Ho 6T 2026.txt"
+    report.write_text(TAY_HO_2026, encoding="utf-8")
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    ingest_paths([*sorted(p for p in folder.iterdir() if p.suffix in REPORTS), report], store)
+    tay_ho = "Ủy ban MTTQ Việt Nam xã Tây Hồ"
+    fund = next(f for f in consolidate(store).figures.to_dict("records") if f["value"] == 300_000_000)
+    lines = consolidate(store, as_of=date(2025, 7, 1)).consolidated
+    row = lines[(lines["reporting_unit"] == tay_ho) & (lines["indicator_code"] == fund["indicator_code"])]
+    by_period = dict(zip(row["period"], row["value"], strict=True))
+    assert by_period["6 tháng đầu năm 2026"] == 300_000_000
+    became = {n: successor(w["unit_code"], date(2025, 7, 1)) for n, w in key["documents"].items()}
+    merged = [  # every old commune of the batch that became xã Tây Hồ (Tam An, Tam Thành, …)
+        w["figures"]["fund"] for n, w in key["documents"].items()
+        if n not in key["superseded"] and became[n] is not None and became[n].name == tay_ho
+    ]
+    assert len(merged) >= 2
+    assert by_period["6 tháng đầu năm 2024"] == sum(merged)  # the old communes' money adds up
+    assert set(row["units_before"].iloc[0].split("; ")) >= {"Ủy ban MTTQ Việt Nam xã Tam An"}
+    without = consolidate(store).consolidated  # without --as-of each keeps its own unit
+    assert {tay_ho, "Ủy ban MTTQ Việt Nam xã Tam An"} <= set(without["reporting_unit"])
