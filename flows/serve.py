@@ -70,9 +70,13 @@ def start_api_server(host: str, port: int, log: Path, timeout: float = 90) -> su
     # SQLAlchemy is pinned to 2.0.x because Prefect 3.8.8's scheduler cannot insert runs on 2.1
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)]
     tuned_server_environment()
-    with log.open("ab") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
     api_url = f"http://{host}:{port}/api"
+    # the UI in the browser asks the server where its API is: on another port than 4200 it must be told,
+    # or a PREFECT_API_URL left in the environment sends it to a server that is not this one
+    environment = dict(os.environ, PREFECT_UI_API_URL=api_url, PREFECT_SERVER_API_PORT=str(port),
+                       PREFECT_SERVER_API_HOST=host)
+    with log.open("ab") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:

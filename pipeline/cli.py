@@ -18,12 +18,24 @@ app = typer.Typer(
 )
 
 
+def require_files(*paths: Path) -> None:
+    """Stop with a message in the ingest errors' style (Vietnamese / English) when a file is missing."""
+    for path in paths:
+        if not path.exists():
+            typer.echo(f"{path}: không tìm thấy tệp / file not found", err=True)
+            raise typer.Exit(2)
+        if path.is_dir():
+            typer.echo(f"{path}: là thư mục, cần một tệp / is a folder, give a file", err=True)
+            raise typer.Exit(2)
+
+
 @app.command()
 def read(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .txt, .docx or .pdf report")],
+    file: Annotated[Path, typer.Argument(help="A .txt, .docx or .pdf report")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole document model as JSON")] = False,
 ) -> None:
     """Print a report's canonical text with its block boundaries and metadata."""
+    require_files(file)
     from pipeline.errors import DocumentRejected
     from pipeline.readers import read_document
     from pipeline.show import render_document
@@ -41,20 +53,29 @@ def read(
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Reports to read")],
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
+    files: Annotated[list[Path], typer.Argument(help="Reports to read")],
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv (default: from --out, else jsonl)")] = "",
+    out: Annotated[
+        Path | None, typer.Option("--out", dir_okay=False, help="Write to this file (.csv: with a BOM)")
+    ] = None,
 ) -> None:
     """Print every figure of each file, one per line, with FIGURES.md's field names. No store needed."""
+    require_files(*files)
     from extractors import extract_figures
     from pipeline.errors import DocumentRejected
     from pipeline.figure import FIGURE_FIELDS
     from pipeline.readers import read_document
 
+    fmt = fmt or ("csv" if out is not None and out.suffix.lower() == ".csv" else "jsonl")
     if fmt not in ("jsonl", "csv"):
-        raise typer.BadParameter("--format must be jsonl or csv")
+        typer.echo(f"--format {fmt}: chỉ nhận jsonl hoặc csv / must be jsonl or csv", err=True)
+        raise typer.Exit(2)
+    # a CSV file gets a byte-order mark so Excel shows Vietnamese right; a pipe stays plain UTF-8
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    stream = out.open("w", encoding=encoding, newline="") if out else sys.stdout
     writer = None
     if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=FIGURE_FIELDS, extrasaction="ignore")
+        writer = csv.DictWriter(stream, fieldnames=FIGURE_FIELDS, extrasaction="ignore")
         writer.writeheader()
     failed = 0
     for file in files:
@@ -69,7 +90,10 @@ def extract(
             if writer:
                 writer.writerow(record)
             else:
-                typer.echo(json.dumps({k: record[k] for k in FIGURE_FIELDS}, ensure_ascii=False))
+                stream.write(json.dumps({k: record[k] for k in FIGURE_FIELDS}, ensure_ascii=False) + "\n")
+    if out:
+        stream.close()
+        typer.echo(out)
     if failed:
         raise typer.Exit(2)
 

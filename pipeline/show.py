@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.document import Block, Document
 
 
-def _describe(block: Block) -> str:
+def _describe(block: Block, section_shown: bool = False) -> str:
     parts = [f"{block.kind} {block.start}-{block.end}"]
     if block.numbering:
         parts.append(f"số {block.numbering!r}")
@@ -20,7 +20,7 @@ def _describe(block: Block) -> str:
         parts.append(where + (f" [{heads}]" if heads else ""))
     if block.footnote_marker:
         parts.append(f"chú thích {block.footnote_marker} tại {block.footnote_ref}")
-    if block.section:
+    if block.section and not section_shown:
         parts.append("mục: " + " > ".join(block.section))
     return " · ".join(parts)
 
@@ -59,9 +59,12 @@ def render_metadata(document: Document) -> str:
 
 
 def render_document(document: Document) -> str:
-    """Metadata, then each block as a boundary line `[kind start-end · …]` above its text."""
+    """Metadata, then each block as a boundary line `[kind start-end · …]` above its text; the section
+    path is printed where a section starts, not again on each of its blocks."""
     out = [render_metadata(document), ""]
+    section: tuple[str, ...] = ()
     for block in document.blocks:
-        out.append(f"[{_describe(block)}]")
+        out.append(f"[{_describe(block, section_shown=block.section == section)}]")
         out.append(document.text[block.start : block.end])
+        section = block.section
     return "\n".join(out)

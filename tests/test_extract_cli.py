@@ -40,3 +40,14 @@ def test_extract_csv_several_files() -> None:
 def test_extract_rejects_unknown_format() -> None:
     result = CliRunner().invoke(app, ["extract", str(SEED), "--format", "xml"])
     assert result.exit_code != 0
+
+
+def test_extract_out_csv_has_a_bom_and_missing_files_are_named(tmp_path) -> None:
+    out = tmp_path / "figures.csv"
+    seed = next(SAMPLES.glob("004_*.txt"))
+    result = CliRunner().invoke(app, ["extract", str(seed), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"quote" in raw.splitlines()[0]
+    missing = CliRunner().invoke(app, ["read", str(tmp_path / "khong-co.docx")])
+    assert missing.exit_code == 2 and "không tìm thấy tệp / file not found" in missing.output
