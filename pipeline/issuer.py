@@ -182,12 +182,17 @@ def _org_code_of(match: re.Match[str]) -> str:
 
 
 def from_body(
-    text: str, era: Era | None, spans: list[Span], levels: dict[str, str], self_references: list[str]
+    text: str,
+    key: str,
+    era: Era | None,
+    spans: list[Span],
+    levels: dict[str, str],
+    self_references: list[str],
 ) -> Issuer | None:
     """The issuer of a document without a masthead: the organisation and level the text names most,
     self-references ("Trên đây là … của Ủy ban MTTQ huyện X", "TM. …") weighing ten mentions; its
-    place is the one named with it most, else the most named place of that level."""
-    key = matching_key(text)
+    place is the one named with it most, else the most named place of that level. `key` is the
+    text's matching key (same offsets), computed once by the caller."""
     mentions = _body_mentions(key, spans, levels)
     if not mentions:
         return None

@@ -339,7 +339,7 @@ def detect_metadata(document: Document) -> DocumentMetadata:
     issuer = None
     if not template:
         issuer = from_header(header, era, spans) or from_body(
-            t.text, era, spans, _cues()["levels_of_words"], _cues()["self_references"]
+            t.text, t.key, era, spans, _cues()["levels_of_words"], _cues()["self_references"]
         )
     issuer = issuer or Issuer()
     area = issuer.area

@@ -109,7 +109,8 @@ class MentionFinder:
         key = matching_key(text)
         mentions: list[tuple[int, int, list[AdminUnit]]] = []
         taken_until = -1
-        for start, end, kind in self._kind_words(text, key):
+        kind_words = self._kind_words(text, key)
+        for start, end, kind in kind_words:
             if start < taken_until:
                 continue
             found = self._name_after(text, key, SPACES.match(key, end).end())  # type: ignore[union-attr]
@@ -122,7 +123,7 @@ class MentionFinder:
             if candidates:
                 mentions.append((start, name_end, candidates))
                 taken_until = name_end
-        kind_ends = {end: start for start, end, _ in self._kind_words(text, key)}
+        kind_ends = {end: start for start, end, _ in kind_words}
         for match in self._alias_pattern.finditer(key) if self._aliases else ():
             if not any(s <= match.start() < e for s, e, _ in mentions):
                 window = max(0, match.start() - 20)
