@@ -20,6 +20,8 @@ FLAG_DECOMPOSED = "decomposed_diacritics"
 FLAG_NEEDS_OCR = "needs_ocr"
 FLAG_UNMAPPABLE = "unmappable_text"
 FLAG_NO_TEXT = "no_text"
+FLAG_INVISIBLE = "invisible_chars_removed"  # zero-width characters or NUL bytes were taken out
+FLAG_OCR = "ocr"  # some text was read from page images by OCR ("đọc từ ảnh")
 
 
 def canonical_text(raw: str) -> str:

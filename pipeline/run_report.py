@@ -14,6 +14,7 @@ STATUS_VI = {
     "superseded": "thay bản cũ",  # corrected re-submission replacing an older one
     "rejected": "cách ly",  # quarantined with a reason file
     "failed": "lỗi, sẽ thử lại",  # transient fault: left in processing/ for the next run
+    "skipped": "không đọc, để nguyên",  # a subfolder, link or special file in the inbox: left where it is
 }
 
 

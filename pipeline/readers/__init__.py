@@ -13,13 +13,14 @@ from typing import Any
 from pipeline.document import Document
 from pipeline.readers.detect import detect_format
 from pipeline.readers.guards import check_before_parse, check_document, check_file_size
+from pipeline.readers.invisible import remove_invisible
 
 
 def read_document(path: Path | str, metadata_overrides: dict[str, Any] | None = None) -> Document:
     """Read a .txt/.docx/.pdf report; raises DocumentRejected with a stable code when it cannot."""
     path = Path(path)
     check_file_size(path.stat().st_size, path.name)  # before a huge file is read into memory
-    raw = path.read_bytes()
+    raw = path.read_bytes()  # a FIFO blocks here: the sandbox's wall clock ends it (ingest refuses it first)
     sha256 = hashlib.sha256(raw).hexdigest()
     kind = detect_format(raw, path.name)
     check_before_parse(raw, kind, path.name)  # guards.py: caps, DOCTYPE, depth, before any parser
@@ -35,6 +36,7 @@ def read_document(path: Path | str, metadata_overrides: dict[str, Any] | None = 
         from pipeline.readers.txt import read_txt
 
         document = read_txt(path, raw, sha256)
+    document = remove_invisible(document)  # zero-width characters and NUL bytes, flagged
     check_document(document)  # guards.py: character and page caps on what the reader made
     from pipeline.metadata import apply_overrides, detect_metadata
 

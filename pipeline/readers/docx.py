@@ -21,7 +21,7 @@ from pipeline.readers.assemble import TextAssembler
 from pipeline.readers.docx_numbering import ListNumbering, format_number
 from pipeline.readers.docx_styles import StyleSheet, run_font
 from pipeline.readers.legacy import TCVN3, VNI, is_capitals_font, legacy_encoding, to_unicode
-from pipeline.readers.ooxml import MC_NS, is_on, parse_xml, w, wval
+from pipeline.readers.ooxml import MC_NS, is_on, number, parse_xml, w, wval
 from pipeline.readers.tables import GridCell, describe_cells
 
 # Containers whose content is part of the paragraph's text (descend into them).
@@ -33,6 +33,7 @@ _SKIPPED = {w(t) for t in ("del", "moveFrom", "pPr", "rPr", "txbxContent", "sdtP
 }
 
 
+MAX_COLUMNS = 63  # Word tables have at most 63 columns: a larger gridSpan is a broken or hostile file
 HEADING_MAX_CHARS = 200  # a longer paragraph in a heading style is body text styled by mistake
 
 
@@ -122,7 +123,7 @@ class _Walker:
                 return "", ""
             num_id, style_ilvl = from_style
             ilvl = ilvl if ilvl is not None else style_ilvl
-        return self.numbering.marker(num_id, int(ilvl or 0))
+        return self.numbering.marker(num_id, number(ilvl, 0, 0, 8))
 
     def _inline(self, node: etree._Element, style: str, pieces: list[str], refs: list[NoteRef]) -> None:
         for child in node:
@@ -199,12 +200,12 @@ def _grid(table: etree._Element, walker: _Walker) -> list[list[GridCell]]:
             continue  # rows of a nested table belong to their own cell's text
         row: list[GridCell] = []
         trpr = tr.find(w("trPr"))
-        row.extend(GridCell("", False) for _ in range(int(wval(trpr, "gridBefore") or 0)))
+        row.extend(GridCell("", False) for _ in range(number(wval(trpr, "gridBefore"), 0, 0, MAX_COLUMNS)))
         for tc in tr.iter(w("tc")):
             if tc.getparent() is not tr and tc.getparent().getparent() is not tr:
                 continue
             tcpr = tc.find(w("tcPr"))
-            span = max(1, int(wval(tcpr, "gridSpan") or 1))
+            span = number(wval(tcpr, "gridSpan"), 1, 1, MAX_COLUMNS)
             merge = wval(tcpr, "vMerge")
             col = len(row)
             if merge is not None and merge != "restart" and grid and col < len(grid[-1]):

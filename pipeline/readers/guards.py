@@ -39,6 +39,10 @@ class Limits:
     memory_bytes: int = 2048 * MB  # address space of the parsing child (RLIMIT_AS)
     cpu_seconds: int = 120  # CPU time of the parsing child (RLIMIT_CPU)
     wall_seconds: float = 180.0  # the parsing child is killed after this long
+    extract_cpu_seconds: int = 60  # CPU time of the extracting child: the rules are linear, 1 MB/s or more
+    extract_wall_seconds: float = 90.0  # the extracting child is killed after this long
+    max_number_tokens: int = 200_000  # digit runs in one document: a 500-page report has some 30,000
+    max_numbers_per_line: int = 1000  # digit runs in one paragraph: a long table row holds some 50
 
 
 DEFAULT_LIMITS = Limits()
