@@ -21,6 +21,7 @@ FLAG_NEEDS_OCR = "needs_ocr"
 FLAG_UNMAPPABLE = "unmappable_text"
 FLAG_NO_TEXT = "no_text"
 FLAG_INVISIBLE = "invisible_chars_removed"  # zero-width characters or NUL bytes were taken out
+FLAG_PARTS_UNREAD = "parts_not_read"  # a Word altChunk of a format tonghop does not read (RTF)
 FLAG_OCR = "ocr"  # some text was read from page images by OCR ("đọc từ ảnh")
 
 

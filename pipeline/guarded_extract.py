@@ -67,6 +67,9 @@ def check_budget(document: Document, limits: Limits) -> None:
         raise DocumentRejected("E006_TOO_LARGE", document.path, detail)
     on_line = searched = 0
     for tokens, match in enumerate(DIGIT_RUN.finditer(document.text), 1):
+        if match.end() - match.start() > limits.max_digit_run:
+            detail = f"a run of {match.end() - match.start():,} digits, at most {limits.max_digit_run:,}"
+            raise DocumentRejected("E006_TOO_LARGE", document.path, detail)
         if tokens > limits.max_number_tokens:
             detail = f"over {limits.max_number_tokens:,} numbers in one document"
             raise DocumentRejected("E006_TOO_LARGE", document.path, detail)

@@ -134,6 +134,7 @@ def _line(raw_line: dict[str, Any], number: int, body_size: float) -> Line:
     last_x1: float | None = None
     last_was_ref = False
     first_word = 0.0
+    in_first_unit = True  # once "word X" no longer matches, no longer text will: stop testing
     for char in raw_line["chars"]:
         raised = char["size"] < body_size * SMALL and char["bottom"] < raw_line["bottom"] - 1
         if raised and char["text"].isdigit():
@@ -149,8 +150,11 @@ def _line(raw_line: dict[str, Any], number: int, body_size: float) -> Line:
             text += " "
         if char["text"] == " " and text.endswith(" "):
             continue  # a space glyph where the gap already gave one (justified text)
-        if _first_unit(text + char["text"]):
-            first_word = char["x1"] - raw_line["x0"]
+        if in_first_unit:
+            if _first_unit(text + char["text"]):
+                first_word = char["x1"] - raw_line["x0"]
+            elif char["text"] != " ":  # "word X": a space not followed by punctuation ended it
+                in_first_unit = False
         text += char["text"]
         last_x1, last_was_ref = char["x1"], False
     sizes = [c["size"] for c in raw_line["chars"] if c["text"].strip()]
@@ -192,7 +196,8 @@ def _read_page(pdf: Any, index: int) -> PageContent:
         mid_x, mid_y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
 
-    lines = [_line(raw, number, body_size) for raw in text_lines([c for c in all_chars if outside_tables(c)])]
+    kept = [c for c in all_chars if outside_tables(c)] if boxes else all_chars
+    lines = [_line(raw, number, body_size) for raw in text_lines(kept)]
     lines = [line for line in lines if line.text]
     band = max(width, height) * HEADER_BAND
     body: list[Line] = []

@@ -18,9 +18,8 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.errors import DocumentRejected
 
-LINE_TOLERANCE = 3.0  # points: glyphs whose tops differ by less than this sit on one line
 DESCENT = 0.2  # share of the font size below the baseline, as pdfminer's boxes have it
-UNMAPPED = {0, 0xFFFD, 0xFFFE, 0xFFFF}  # what PDFium returns for a glyph without a Unicode value
+LINE_TOLERANCE = 3.0  # points: glyphs whose tops differ by less than this sit on one line
 IMAGE, PATH = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH
 # A page is sent to pdfplumber's table finder when it draws this many path objects (a ruled
 # table draws a few per cell), or one path of this many segments (a grid drawn in one go).
@@ -39,36 +38,45 @@ def open_pdf(raw: bytes, name: str) -> pdfium.PdfDocument:
 
 
 def page_chars(page: pdfium.PdfPage) -> list[dict[str, Any]]:
-    """The page's glyphs in content order, each a pdfplumber-style dict; PDFium's generated
-    spaces and line breaks are left out (lines and word gaps are measured from the boxes)."""
+    """The page's glyphs in content order, each a pdfplumber-style dict. Spaces and line breaks
+    (PDFium's generated ones and the font's own) are left out: lines and word gaps are measured
+    from the boxes. The text comes in one call; boxes and sizes per glyph, on the raw handle."""
     textpage = page.get_textpage()
     height = page.get_height()
     box = pdfium_c.FS_RECTF()
+    handle = textpage.raw
+    size_of, box_of, origin_of = (
+        pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin,
+    )
+    map_error = pdfium_c.FPDFText_HasUnicodeMapError
     x, y = ctypes.c_double(), ctypes.c_double()
     chars = []
     try:
-        for index in range(pdfium_c.FPDFText_CountChars(textpage)):
-            if pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+        count = pdfium_c.FPDFText_CountChars(handle)
+        for index, char in enumerate(_page_text(handle, count)):
+            if char.isspace() or char == "\x00":
                 continue
-            code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-            if code in (0x0D, 0x0A):  # line breaks: lines are found from the boxes
-                continue
-            if code == 0x02:  # PDFium's mark for a hyphen that ends a line: it is printed, keep it
-                code = 0x2D
-            size = pdfium_c.FPDFText_GetFontSize(textpage, index)
-            pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
-            pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+            if char in "\x02\ufffe":  # PDFium's mark for a hyphen that ends a line: it is printed, keep it
+                char = "-"
+            elif map_error(handle, index) == 1:
+                char = "\ufffd"  # a glyph number, not a letter (Identity-H without ToUnicode)
+            size = size_of(handle, index)
+            box_of(handle, index, box)  # its advance width, as pdfminer measures it
+            origin_of(handle, index, x, y)  # the baseline: the same for every glyph of a line
             bottom = height - y.value + DESCENT * size
-            # a glyph whose font has no Unicode map (Identity-H without ToUnicode) comes out as its
-            # glyph number: marked undecodable, as pdfminer's "(cid:N)"
-            unmapped = code in UNMAPPED or code >= 0x110000
-            unmapped = unmapped or pdfium_c.FPDFText_HasUnicodeMapError(textpage, index) == 1
-            text = "\ufffd" if unmapped else chr(code)
-            chars.append({"text": text, "x0": box.left, "x1": box.right, "top": bottom - size,
+            chars.append({"text": char, "x0": box.left, "x1": box.right, "top": bottom - size,
                           "bottom": bottom, "size": size})
     finally:
         textpage.close()
     return chars
+
+
+def _page_text(handle: Any, count: int) -> str:
+    """The page's characters, one per PDFium index (UTF-16 read unit by unit, so indices agree)."""
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    pdfium_c.FPDFText_GetText(handle, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    units = memoryview(buffer.raw[: count * 2]).cast("H")
+    return "".join(chr(unit) if not 0xD800 <= unit <= 0xDFFF else "\ufffd" for unit in units)
 
 
 def text_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
