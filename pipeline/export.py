@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.consolidate import ADDITIVE_KINDS, Consolidation, consolidate
 from pipeline.figure import FIGURE_FIELDS, decimal_text
-from pipeline.safe_cells import OUT_OF_BOUNDS, csv_safe, within_bounds
+from pipeline.safe_cells import OUT_OF_BOUNDS, csv_safe, neutralise_workbook, within_bounds
 from pipeline.store.api import Store
 
 CSV_ENCODING = "utf-8-sig"  # the BOM tells Excel the file is UTF-8
@@ -401,6 +401,7 @@ def write_workbook(path: Path, result: Consolidation) -> Path:
         else [],
         numeric={3},
     )
+    neutralise_workbook(book)  # no cell that starts with = + - @ is ever a live formula
     book.save(path)
     return path
 
