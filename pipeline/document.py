@@ -56,6 +56,7 @@ class Block:
     cell: TableCell | None = None
     footnote_marker: str = ""  # footnote blocks: the marker ("1", "*")
     footnote_ref: int | None = None  # footnote blocks: offset in text where the marker stands
+    ocr_confidence: float | None = None  # read from a page image: Tesseract's mean word confidence, 0-100
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
@@ -99,7 +100,7 @@ class Document:
     text: str
     blocks: list[Block]
     path: str  # the submitted file's name as received
-    format: str  # txt | docx | pdf
+    format: str  # txt | docx | doc | pdf | xlsx | image
     sha256: str
     encoding: str = ""  # txt: the codec that decoded it; docx with legacy fonts: "tcvn3" / "vni"
     flags: list[str] = field(default_factory=list)

@@ -27,6 +27,7 @@ from pipeline.readers.guards import DEFAULT_LIMITS, Limits
 
 DIGIT_RUN = re.compile(r"\d+")
 DECIMAL_FIELDS = ("value", "denominator", "upper")
+OCR_MARK = "đọc từ ảnh"  # read from a page image
 
 
 def extract_in_child(document: Document, limits: Limits = DEFAULT_LIMITS) -> list[Figure]:
@@ -56,8 +57,21 @@ def extract_record(path: Path, limits: Limits) -> dict[str, Any]:
     check_budget(document, limits)
     from extractors import extract_figures
 
-    figures = bounded(extract_figures(document))
+    figures = from_images(document, bounded(extract_figures(document)))
     return {"figures": [figure.to_record() for figure in figures]}
+
+
+def from_images(document: Document, figures: list[Figure]) -> list[Figure]:
+    """Figures read from a page image (OCR): confidence no higher than their words', and the rule
+    marked "đọc từ ảnh" so the review page shows they need checking against the scan."""
+    if not any(block.ocr_confidence is not None for block in document.blocks):
+        return figures
+    for figure in figures:
+        block = document.block_at(figure.char_start)
+        if block is not None and block.ocr_confidence is not None:
+            figure.confidence = round(min(figure.confidence, block.ocr_confidence / 100), 3)
+            figure.rule = f"{figure.rule} · {OCR_MARK}" if figure.rule else OCR_MARK
+    return figures
 
 
 def check_budget(document: Document, limits: Limits) -> None:

@@ -23,17 +23,20 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import IO, Any
 
 from pipeline.document import Document
 from pipeline.errors import REASONS, DocumentRejected
-from pipeline.readers.guards import DEFAULT_LIMITS, Limits, check_file_size, set_limits
+from pipeline.readers.guards import DEFAULT_LIMITS, PDF_PAGE, Limits, check_file_size, set_limits
 from pipeline.submissions import gone
 from pipeline.zygote import ZygoteGone, child_environment, zygote
 
 CRASH_CODES = {"read": "E014_PARSER_CRASH", "extract": "E015_EXTRACT_FAILED"}  # a fault of ours, per task
+OCR_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # files that may be scans
+OCR_PAGE_SECONDS = 45  # wall-clock allowance per page when a file may need OCR (Tesseract: 5-20 s a page)
+MAX_OCR_SECONDS = 3600.0  # a scanned file of any length gets at most an hour
 LOG_TAIL_BYTES = 4000  # how much of the child's log is kept for the rejection's detail
 ZYGOTE_ATTEMPTS = 2  # a zygote that dies mid-read is replaced and the file tried once more
 NO_ZYGOTE_ENV = "TONGHOP_NO_ZYGOTE"  # "1": a fresh interpreter per file (to compare, or to debug)
@@ -85,11 +88,29 @@ def read_in_child(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     except OSError as error:  # deleted or moved since it was found: this file's outcome, not a crash
         raise gone(path, error) from None
     check_file_size(status.st_size, path.name, limits)
-    payload = run_child(path, limits, "read", path.name)
+    payload = run_child(path, ocr_time(path, status.st_size, limits), "read", path.name)
     try:
         return Document.from_record(payload["document"])
     except (KeyError, TypeError, ValueError):
         raise DocumentRejected("E014_PARSER_CRASH", path.name, "the reader sent no document") from None
+
+
+def ocr_time(path: Path, size: int, limits: Limits) -> Limits:
+    """The limits for reading `path`, with the wall clock stretched for a file that may need OCR
+    (a PDF or an image, when Tesseract is installed): OCR_PAGE_SECONDS a page, its pages counted
+    from the bytes as the guards count them."""
+    if path.suffix.lower() not in OCR_SUFFIXES or size > limits.max_file_bytes:
+        return limits
+    from pipeline.readers.ocr import ocr_available
+
+    if not ocr_available():
+        return limits
+    try:
+        pages = max(1, len(PDF_PAGE.findall(path.read_bytes()))) if path.suffix.lower() == ".pdf" else 1
+    except OSError:
+        return limits
+    wall = min(max(limits.wall_seconds, pages * OCR_PAGE_SECONDS), MAX_OCR_SECONDS)
+    return replace(limits, wall_seconds=wall)
 
 
 def run_child(path: Path, limits: Limits, task: str, name: str) -> dict[str, Any]:

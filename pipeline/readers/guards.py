@@ -84,11 +84,11 @@ def check_before_parse(raw: bytes, kind: str, name: str, limits: Limits | None =
     """All checks for a file detect.py has classified, run before its reader is called."""
     limits = limits or active_limits()
     check_file_size(len(raw), name, limits)
-    if kind == "docx":
+    if kind in ("docx", "xlsx"):
         check_ooxml(raw, name, limits)
     elif kind == "pdf":
         check_pdf(raw, name, limits)
-    elif len(raw) > 4 * limits.max_chars:  # even UTF-16 spends at most 4 bytes per character
+    elif kind == "txt" and len(raw) > 4 * limits.max_chars:  # UTF-16 spends at most 4 bytes a character
         raise DocumentRejected("E006_TOO_LARGE", name, f"{len(raw) // MB} MB of text")
 
 

@@ -21,11 +21,12 @@ from typing import Any
 
 import pdfplumber
 
-from pipeline.document import FLAG_NEEDS_OCR, FLAG_UNMAPPABLE, Block, Document
+from pipeline.document import FLAG_NEEDS_OCR, FLAG_OCR, FLAG_UNMAPPABLE, Block, Document
 from pipeline.errors import DocumentRejected
 from pipeline.readers.assemble import TextAssembler
 from pipeline.readers.guards import active_limits
 from pipeline.readers.headings import classify_line
+from pipeline.readers.ocr import RENDER_DPI, OcrParagraph, ocr_available, read_image, require_ocr
 from pipeline.readers.pdf_text import (
     has_images,
     looks_ruled,
@@ -79,6 +80,7 @@ class PageContent:
     tables: list[TableAt] = field(default_factory=list)
     notes: list[Line] = field(default_factory=list)
     bands: list[Line] = field(default_factory=list)  # lines in the header/footer bands
+    ocr: list[OcrParagraph] = field(default_factory=list)  # a scanned page's paragraphs, read by Tesseract
     needs_ocr: bool = False
     unmappable: bool = False
 
@@ -181,6 +183,8 @@ def _read_page(pdf: Any, index: int) -> PageContent:
         chars = [c for c in all_chars if c["text"].strip()]
         if not chars:
             content.needs_ocr = has_images(page)
+            if content.needs_ocr and ocr_available():
+                content.ocr = read_image(page.render(scale=RENDER_DPI / 72).to_pil(), f"trang {number}")
             return content
         if sum(c["text"] == "\ufffd" for c in chars) > 0.3 * len(chars):
             content.unmappable = True
@@ -280,10 +284,18 @@ def _line_pitch(lines: list[Line]) -> float:
     return statistics.median(pitches) if pitches else 0.0
 
 
-def _runs(pages: list[PageContent]) -> list[list[Line] | TableAt]:
+@dataclass(slots=True)
+class OcrPage:
+    page: PageContent
+
+
+def _runs(pages: list[PageContent]) -> list[list[Line] | TableAt | OcrPage]:
     """The document top to bottom, page after page: runs of text lines broken by tables."""
-    runs: list[list[Line] | TableAt] = [[]]
+    runs: list[list[Line] | TableAt | OcrPage] = [[]]
     for page in pages:
+        if page.ocr:
+            runs += [OcrPage(page), []]
+            continue
         items: list[tuple[float, int, Line | TableAt]] = [(t.top, 0, t) for t in page.tables]
         items += [(line.top, 1, line) for line in page.lines]
         for _, _, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
@@ -341,10 +353,11 @@ def read_pdf(path: Path, raw: bytes, sha256: str) -> Document:
     finally:
         pdf.close()
     # band lines count: a one-page report whose text sits near the top edge is still text
-    readable = [p for p in pages if not p.needs_ocr and not p.unmappable and (p.lines or p.tables or p.bands)]
+    readable = [p for p in pages if p.ocr or ((p.lines or p.tables or p.bands) and not p.unmappable)]
     if not readable:
         if any(p.needs_ocr for p in pages):
-            raise DocumentRejected("E009_NEEDS_OCR", path.name, f"{len(pages)} page(s) without a text layer")
+            require_ocr(path.name, f"{len(pages)} page(s) without a text layer")
+            raise DocumentRejected("E012_NO_TEXT", path.name, "OCR found no text on the page images")
         if any(p.unmappable for p in pages):
             raise DocumentRejected("E010_UNMAPPABLE_TEXT", path.name)
         raise DocumentRejected("E012_NO_TEXT", path.name)
@@ -365,6 +378,10 @@ def read_pdf(path: Path, raw: bytes, sha256: str) -> Document:
     pitch = _line_pitch([line for page in pages for line in page.lines])
     edges = _text_edges(pages)
     for run in _runs(pages):
+        if isinstance(run, OcrPage):
+            for paragraph in run.page.ocr:
+                out.add(paragraph.text, page=run.page.number, ocr_confidence=paragraph.confidence)
+            continue
         if isinstance(run, TableAt):
             table_index += 1
             for text, cell in describe_cells(run.grid, table_index):
@@ -383,8 +400,10 @@ def read_pdf(path: Path, raw: bytes, sha256: str) -> Document:
         out.add(f"{marker} {notes[(page_number, marker)]}", kind="footnote", footnote_marker=marker,
                 footnote_ref=offset, section=block.section, page=page_number)
     flags = []
-    if any(p.needs_ocr for p in pages):
+    if any(p.needs_ocr and not p.ocr for p in pages):
         flags.append(FLAG_NEEDS_OCR)
+    if any(p.ocr for p in pages):
+        flags.append(FLAG_OCR)
     if any(p.unmappable for p in pages):
         flags.append(FLAG_UNMAPPABLE)
     return Document(out.text(), out.blocks, path.name, "pdf", sha256, flags=flags,

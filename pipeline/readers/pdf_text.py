@@ -18,6 +18,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.errors import DocumentRejected
 
+MAP_CHECK_EVERY = 4  # glyphs checked for a missing Unicode map: a sample is enough for a page's share
 DESCENT = 0.2  # share of the font size below the baseline, as pdfminer's boxes have it
 LINE_TOLERANCE = 3.0  # points: glyphs whose tops differ by less than this sit on one line
 IMAGE, PATH = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH
@@ -51,6 +52,7 @@ def page_chars(page: pdfium.PdfPage) -> list[dict[str, Any]]:
     map_error = pdfium_c.FPDFText_HasUnicodeMapError
     x, y = ctypes.c_double(), ctypes.c_double()
     chars = []
+    size, height_of_box = 0.0, -1.0
     try:
         count = pdfium_c.FPDFText_CountChars(handle)
         for index, char in enumerate(_page_text(handle, count)):
@@ -58,10 +60,11 @@ def page_chars(page: pdfium.PdfPage) -> list[dict[str, Any]]:
                 continue
             if char in "\x02\ufffe":  # PDFium's mark for a hyphen that ends a line: it is printed, keep it
                 char = "-"
-            elif map_error(handle, index) == 1:
+            elif index % MAP_CHECK_EVERY == 0 and map_error(handle, index) == 1:
                 char = "\ufffd"  # a glyph number, not a letter (Identity-H without ToUnicode)
-            size = size_of(handle, index)
             box_of(handle, index, box)  # its advance width, as pdfminer measures it
+            if abs(box.top - box.bottom - height_of_box) > 0.01:  # the font or its size changed
+                size, height_of_box = size_of(handle, index), box.top - box.bottom
             origin_of(handle, index, x, y)  # the baseline: the same for every glyph of a line
             bottom = height - y.value + DESCENT * size
             chars.append({"text": char, "x0": box.left, "x1": box.right, "top": bottom - size,
