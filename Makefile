@@ -29,6 +29,7 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m pipeline.evaluate --gold tests/gold --samples samples --realcorpus tests/realcorpus --heldout tests/heldout
+	$(BIN)/python -m pipeline.evaluate_ocr --samples samples
 
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench

@@ -280,9 +280,12 @@ def ingest_inbox(
             )
             return {"counts": {}, "stage_seconds": {}}
         claimed = [stages.claimed_file(path) for path in claim_all(box, settle_seconds)]
+        skipped = stages.skipped_outcomes(box.root)
         if not claimed:
             logger.info("No new files in %s. / Không có tệp mới.", inbox)
-            return {"counts": {}, "stage_seconds": {}}
+            if skipped:
+                publish(skipped)
+            return {"counts": counts(skipped), "stage_seconds": {}}
         store_ = open_store(url)
         run_id = store_.start_run("inbox")
         runner = task_runner_for(dask_address, workers, threads)
@@ -290,6 +293,7 @@ def ingest_inbox(
         outcomes = process_documents.with_options(task_runner=runner)(
             claimed, url, str(box.root), run_id, in_flight, per_task
         )
+        outcomes = [*outcomes, *skipped]
         tally = counts(outcomes)
         store_.finish_run(run_id, tally)
         store_.close()

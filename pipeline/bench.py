@@ -1,10 +1,11 @@
 """`make bench`: throughput numbers, printed, never asserted.
 
-    python -m pipeline.bench [--part extract|flow|all] [--mb 5] [--runs 5] [--top 15]
+    python -m pipeline.bench [--part extract|pdf|flow|all] [--mb 5] [--runs 5] [--top 15] [--pages 300]
 
 extract: the seed reports replicated to at least --mb megabytes of text, run through
 `extract_figures` on one core; prints the median KB/s and figures/s of --runs runs and a
-cProfile top-N of where the time goes. flow: the end-to-end part, added by the flow owner.
+cProfile top-N of where the time goes. pdf: the cost of a PDF page on a compiled report of
+--pages pages (pipeline/bench_pdf.py). flow: the end-to-end part, added by the flow owner.
 """
 
 from __future__ import annotations
@@ -75,11 +76,12 @@ def bench_flow(samples: Path, docs: int = 1000, per_task: int = 0) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=("extract", "flow", "all"), default="all")
+    ap.add_argument("--part", choices=("extract", "pdf", "flow", "all"), default="all")
     ap.add_argument("--samples", type=Path, default=REPO / "samples")
     ap.add_argument("--mb", type=float, default=5.0, help="megabytes of text for the extract part")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--top", type=int, default=15, help="profile lines to print")
+    ap.add_argument("--pages", type=int, default=300, help="pages of the compiled PDF for the pdf part")
     ap.add_argument("--docs", type=int, default=1000, help="generated .docx reports for the flow part")
     ap.add_argument(
         "--per-task", type=int, default=0, help="documents per Prefect task run (default: the flow's own)"
@@ -87,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     if a.part in ("extract", "all"):
         bench_extract(a.samples, a.mb, a.runs, a.top)
+    if a.part in ("pdf", "all"):
+        from pipeline.bench_pdf import bench_pdf
+
+        bench_pdf(a.samples, a.pages)
     if a.part in ("flow", "all"):
         bench_flow(a.samples, a.docs, a.per_task)
     return 0

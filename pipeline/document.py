@@ -20,6 +20,9 @@ FLAG_DECOMPOSED = "decomposed_diacritics"
 FLAG_NEEDS_OCR = "needs_ocr"
 FLAG_UNMAPPABLE = "unmappable_text"
 FLAG_NO_TEXT = "no_text"
+FLAG_INVISIBLE = "invisible_chars_removed"  # zero-width characters or NUL bytes were taken out
+FLAG_PARTS_UNREAD = "parts_not_read"  # a Word altChunk of a format tonghop does not read (RTF)
+FLAG_OCR = "ocr"  # some text was read from page images by OCR ("đọc từ ảnh")
 
 
 def canonical_text(raw: str) -> str:
@@ -53,6 +56,7 @@ class Block:
     cell: TableCell | None = None
     footnote_marker: str = ""  # footnote blocks: the marker ("1", "*")
     footnote_ref: int | None = None  # footnote blocks: offset in text where the marker stands
+    ocr_confidence: float | None = None  # read from a page image: Tesseract's mean word confidence, 0-100
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
@@ -113,7 +117,7 @@ class Document:
     text: str
     blocks: list[Block]
     path: str  # the submitted file's name as received
-    format: str  # txt | docx | pdf
+    format: str  # txt | docx | doc | pdf | xlsx | image
     sha256: str
     encoding: str = ""  # txt: the codec that decoded it; docx with legacy fonts: "tcvn3" / "vni"
     flags: list[str] = field(default_factory=list)

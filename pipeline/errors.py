@@ -93,6 +93,18 @@ REASONS: dict[str, Reason] = {
             "The file was read but figure extraction failed (a software fault); it was quarantined, "
             "please tell the administrator.",
         ),
+        Reason(
+            "E016_NOT_A_FILE",
+            "Không phải tệp thông thường (thư mục, FIFO, thiết bị, socket, hoặc liên kết trỏ ra ngoài "
+            "thư mục được nạp); không đọc. Hãy đặt chính tệp báo cáo vào đó.",
+            "Not a regular file (a folder, FIFO, device, socket, or a link out of the folder being "
+            "loaded); not read. Put the report file itself there.",
+        ),
+        Reason(
+            "E017_FILE_GONE",
+            "Tệp đã bị xoá, di chuyển hoặc không có quyền đọc trong lúc xử lý; hãy gửi lại.",
+            "The file was deleted, moved or could not be read while it was being processed; resubmit it.",
+        ),
     )
 }
 

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.consolidate import ADDITIVE_KINDS, Consolidation, consolidate
 from pipeline.figure import FIGURE_FIELDS, decimal_text
+from pipeline.safe_cells import OUT_OF_BOUNDS, csv_safe, neutralise_workbook, within_bounds
 from pipeline.store.api import Store
 
 CSV_ENCODING = "utf-8-sig"  # the BOM tells Excel the file is UTF-8
@@ -97,7 +98,7 @@ def write_csv(path: Path, fields: tuple[str, ...] | list[str], rows: list[dict[s
         writer = csv.DictWriter(handle, fieldnames=list(fields), extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: plain(row.get(k)) for k in fields})
+            writer.writerow({k: plain(csv_safe(row.get(k))) for k in fields})
     return path
 
 
@@ -163,6 +164,9 @@ def write_exports(result: Consolidation, out: Path | str) -> dict[str, Path]:
 def number_cell(sheet: Worksheet, row: int, column: int, value: Decimal | None) -> None:
     """A real number (never text) with thousands grouping; decimals keep their digits."""
     if value is None:
+        return
+    if not within_bounds(value):  # a stored value past the bound must not break the whole export
+        sheet.cell(row=row, column=column, value=OUT_OF_BOUNDS)
         return
     value = Decimal(value)
     cell = sheet.cell(row=row, column=column, value=int(value) if value == value.to_integral() else value)
@@ -417,6 +421,7 @@ def write_workbook(path: Path, result: Consolidation) -> Path:
         else [],
         numeric={3},
     )
+    neutralise_workbook(book)  # no cell that starts with = + - @ is ever a live formula
     book.save(path)
     return path
 

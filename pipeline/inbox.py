@@ -80,6 +80,30 @@ def is_submission(path: Path) -> bool:
     return path.is_file() and not path.is_symlink()
 
 
+def not_loaded(inbox: Inbox) -> list[tuple[Path, str, str]]:
+    """Entries of the inbox root a run never loads, each with a code and a message saying why:
+    subfolders (reports must be dropped in the root), links and special files."""
+    if not inbox.root.is_dir():
+        return []
+    working = {PROCESSING, DONE, QUARANTINE}
+    found = []
+    for entry in sorted(inbox.root.iterdir()):
+        if entry.name.startswith(IGNORED_PREFIXES) or entry.name.lower().endswith(IGNORED_SUFFIXES):
+            continue
+        if entry.is_symlink():
+            why = f"{entry.name}: a link, not followed; copy the file itself"
+            found.append((entry, "E016_NOT_A_FILE", why))
+        elif entry.is_dir() and entry.name not in working:
+            inside = sum(1 for _ in entry.rglob("*"))
+            found.append((entry, "E016_NOT_A_FILE",
+                          f"{entry.name}/: a subfolder ({inside} entries) is not read; "
+                          "put its reports directly in the inbox / hãy đặt báo cáo ngay trong hộp thư"))
+        elif not entry.is_dir() and not entry.is_file():
+            why = f"{entry.name}: not a regular file (FIFO, socket, device)"
+            found.append((entry, "E016_NOT_A_FILE", why))
+    return found
+
+
 def waiting_files(inbox: Inbox) -> list[Path]:
     """Files dropped into the inbox root and not yet claimed, oldest name first."""
     if not inbox.root.is_dir():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,10 +19,13 @@ from rich.table import Table
 from pipeline.document import Document
 from pipeline.errors import DocumentRejected
 from pipeline.figure import Figure
+from pipeline.guarded_extract import extract_in_child
 from pipeline.sandbox import read_in_child  # untrusted files are parsed in a limited child
 from pipeline.store.api import LoadResult, Store
+from pipeline.submissions import gone, open_submission
 
-READABLE_SUFFIXES = (".txt", ".docx", ".pdf", ".doc")  # .doc goes to the reader, which explains E003
+# .doc is converted by LibreOffice (E003 when it is not installed); images are read by OCR (E009 without it)
+READABLE_SUFFIXES = (".txt", ".docx", ".pdf", ".doc", ".xlsx", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
 SKIPPED_PREFIXES = (".", "~$")  # hidden files and Word's lock files are not submissions
 # Inside a folder, the scripts and data files that sit beside reports (samples/ holds its builder)
 # are not submissions; a file named on the command line is always tried.
@@ -31,28 +35,53 @@ Progress = Callable[[Path, LoadResult], None]
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """Every file under the given files and folders, sorted, once; hidden, lock and script files skipped."""
+    """Every file under the given files and folders, sorted, once; hidden, lock and script files skipped.
+
+    Inside a folder a symbolic link is never followed out of it: such a link is listed as itself
+    (still a link) so that it is refused with its own outcome. FIFOs, sockets and devices are
+    listed too, and refused when opened; a file or link named on the command line is taken as given.
+    """
     found: dict[Path, None] = {}
     for given in map(Path, paths):
         if given.is_dir():
-            candidates = sorted(
-                p for p in given.rglob("*") if p.is_file() and p.suffix.lower() not in SKIPPED_IN_FOLDERS
-            )
+            root = given.resolve()
+            candidates = [p for p in _walk(given) if p.suffix.lower() not in SKIPPED_IN_FOLDERS]
         else:
-            candidates = [given]
+            root, candidates = None, [given]
         for path in candidates:
-            if not path.name.startswith(SKIPPED_PREFIXES):
-                found.setdefault(path.resolve(), None)
+            if path.name.startswith(SKIPPED_PREFIXES):
+                continue
+            target = path.resolve()
+            if root is not None and path.is_symlink() and not target.is_relative_to(root):
+                found.setdefault(path.absolute(), None)  # a link out of the folder: refused, not followed
+            else:
+                found.setdefault(target, None)
     return list(found)
 
 
+def _walk(folder: Path) -> list[Path]:
+    """Everything in a folder tree that is not a real folder (files, links, FIFOs), sorted;
+    links to folders are listed, never descended into."""
+    entries = []
+    for where, folders, files in os.walk(folder, followlinks=False):
+        entries += [Path(where) / name for name in files]
+        entries += [Path(where) / name for name in folders if (Path(where) / name).is_symlink()]
+    return sorted(entries)
+
+
 def file_sha256(path: Path) -> str:
-    """The content hash that identifies a submission, whatever its name."""
+    """The content hash that identifies a submission, whatever its name; DocumentRejected for a
+    path that is not a regular file (E016) or cannot be read (E017)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_submission(path) as handle:  # never blocks on a FIFO; refuses what is not a file
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def path_key(path: Path) -> str:
+    """The key of a file that has no content hash (not a file, gone, unreadable): its path."""
+    return hashlib.sha256(f"unreadable:{path}".encode()).hexdigest()
 
 
 def read_and_extract(path: Path) -> tuple[Document, list[Figure]]:
@@ -60,17 +89,12 @@ def read_and_extract(path: Path) -> tuple[Document, list[Figure]]:
     if path.suffix.lower() not in READABLE_SUFFIXES:
         raise DocumentRejected("E002_UNKNOWN_FORMAT", path.name, f"'{path.suffix or path.name}'")
     document = read_in_child(path)
-    from extractors import extract_figures
-
-    try:
-        figures = list(extract_figures(document))
-    except Exception as error:  # an extractor bug must not stop the batch; the file is kept aside
-        detail = f"{type(error).__name__}: {error}"
-        raise DocumentRejected("E015_EXTRACT_FAILED", path.name, detail) from error
-    return document, figures
+    return document, extract_in_child(document)  # the extractor runs under the same guard as the reader
 
 
-RETRIED_CODES = ("E008_TIMEOUT", "E014_PARSER_CRASH", "E015_EXTRACT_FAILED")  # may pass on a later run
+RETRIED_CODES = (
+    "E008_TIMEOUT", "E014_PARSER_CRASH", "E015_EXTRACT_FAILED", "E016_NOT_A_FILE", "E017_FILE_GONE",
+)  # may pass on a later run
 
 
 @dataclass(slots=True)
@@ -107,10 +131,12 @@ class Batch:
     def ingest_file(self, path: Path) -> LoadResult:
         """One file: known content is not read again; otherwise read, extract, map and load it."""
         try:
+            if path.is_symlink():  # discover() leaves only the links that point out of their folder
+                raise DocumentRejected("E016_NOT_A_FILE", path.name, "a link out of the folder, not followed")
             sha256 = file_sha256(path)
-        except OSError as error:  # unreadable from disk: keyed by its path, since it has no content hash
-            key = hashlib.sha256(f"unreadable:{path}".encode()).hexdigest()
-            return self.reject(path, key, DocumentRejected("E005_CORRUPT", path.name, str(error)))
+        except (OSError, DocumentRejected) as error:  # no content hash: keyed by its path
+            refused = error if isinstance(error, DocumentRejected) else gone(path, error)
+            return self.reject(path, path_key(path), refused)
         if sha256 in self.known:
             known = self.known[sha256]
             return dataclasses.replace(known, path=path.name) if known.status == "rejected" else known

@@ -15,6 +15,7 @@ STATUS_VI = {
     "outdated": "đã có bản mới hơn",  # an older copy arriving after its replacement
     "rejected": "cách ly",  # quarantined with a reason file
     "failed": "lỗi, sẽ thử lại",  # transient fault: left in processing/ for the next run
+    "skipped": "không đọc, để nguyên",  # a subfolder, link or special file in the inbox: left where it is
 }
 
 

@@ -23,21 +23,26 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import IO, Any
 
 from pipeline.document import Document
 from pipeline.errors import REASONS, DocumentRejected
-from pipeline.readers.guards import DEFAULT_LIMITS, Limits, check_file_size, set_limits
+from pipeline.readers.guards import DEFAULT_LIMITS, PDF_PAGE, Limits, check_file_size, set_limits
+from pipeline.submissions import gone
 from pipeline.zygote import ZygoteGone, child_environment, zygote
 
+CRASH_CODES = {"read": "E014_PARSER_CRASH", "extract": "E015_EXTRACT_FAILED"}  # a fault of ours, per task
+OCR_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # files that may be scans
+OCR_PAGE_SECONDS = 45  # wall-clock allowance per page when a file may need OCR (Tesseract: 5-20 s a page)
+MAX_OCR_SECONDS = 3600.0  # a scanned file of any length gets at most an hour
 LOG_TAIL_BYTES = 4000  # how much of the child's log is kept for the rejection's detail
 ZYGOTE_ATTEMPTS = 2  # a zygote that dies mid-read is replaced and the file tried once more
 NO_ZYGOTE_ENV = "TONGHOP_NO_ZYGOTE"  # "1": a fresh interpreter per file (to compare, or to debug)
 
-# Runs one child over a file: (its exit status or -signal, whether it was killed for time).
-ChildRunner = Callable[[Path, Limits, IO[bytes], IO[bytes]], tuple[int, bool]]
+# Runs one child over a file for a task ("read" or "extract"): (exit status or -signal, killed for time).
+ChildRunner = Callable[[Path, Limits, IO[bytes], IO[bytes], str], tuple[int, bool]]
 
 
 class ZygoteUnavailable(Exception):
@@ -47,7 +52,10 @@ class ZygoteUnavailable(Exception):
 # class hierarchy or in what it wraps), and the code each one means. Names, not imports, so
 # this table needs none of the parsers loaded. The first match in this order wins.
 FAULT_CODES: tuple[tuple[str, str], ...] = (
-    ("MemoryError", "E006_TOO_LARGE"),  # hit the child's address-space limit
+    ("MemoryError", "E006_TOO_LARGE"),
+    ("FileNotFoundError", "E017_FILE_GONE"),  # deleted or moved after it was handed to the child
+    ("PermissionError", "E017_FILE_GONE"),
+    ("IsADirectoryError", "E016_NOT_A_FILE"),  # hit the child's address-space limit
     ("RecursionError", "E013_TOO_DEEP"),  # a parser recursing through nested structure
     ("PDFPasswordIncorrect", "E004_ENCRYPTED"),  # pdfminer: a user password is needed
     ("PDFEncryptionError", "E004_ENCRYPTED"),  # pdfminer: an encryption scheme it cannot open
@@ -75,17 +83,50 @@ PARSER_PACKAGES = frozenset({"pdfminer", "pdfplumber", "pypdfium2", "docx", "lxm
 def read_in_child(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """`read_document(path)` in a child process with memory, CPU and time limits."""
     path = Path(path)
-    check_file_size(path.stat().st_size, path.name, limits)
+    try:
+        status = path.stat()
+    except OSError as error:  # deleted or moved since it was found: this file's outcome, not a crash
+        raise gone(path, error) from None
+    check_file_size(status.st_size, path.name, limits)
+    payload = run_child(path, ocr_time(path, status.st_size, limits), "read", path.name)
+    try:
+        return Document.from_record(payload["document"])
+    except (KeyError, TypeError, ValueError):
+        raise DocumentRejected("E014_PARSER_CRASH", path.name, "the reader sent no document") from None
+
+
+def ocr_time(path: Path, size: int, limits: Limits) -> Limits:
+    """The limits for reading `path`, with the wall clock stretched for a file that may need OCR
+    (a PDF or an image, when Tesseract is installed): OCR_PAGE_SECONDS a page, its pages counted
+    from the bytes as the guards count them."""
+    if path.suffix.lower() not in OCR_SUFFIXES or size > limits.max_file_bytes:
+        return limits
+    from pipeline.readers.ocr import ocr_available
+
+    if not ocr_available():
+        return limits
+    try:
+        pages = max(1, len(PDF_PAGE.findall(path.read_bytes()))) if path.suffix.lower() == ".pdf" else 1
+    except OSError:
+        return limits
+    wall = min(max(limits.wall_seconds, pages * OCR_PAGE_SECONDS), MAX_OCR_SECONDS)
+    return replace(limits, wall_seconds=wall)
+
+
+def run_child(path: Path, limits: Limits, task: str, name: str) -> dict[str, Any]:
+    """Run `task` over `path` in a limited child (zygote fork, else a fresh interpreter): its JSON
+    payload, or the DocumentRejected (named `name`) that its refusal, fault or death means."""
+    crash = CRASH_CODES[task]
     for attempt in range(ZYGOTE_ATTEMPTS if uses_zygote() else 0):
         try:
-            return _read_once(path, limits, _run_in_zygote)
+            return _run_once(path, limits, _run_in_zygote, task, name)
         except ZygoteGone:  # the helper itself died (not the reader): retry once on a new one
             if attempt + 1 == ZYGOTE_ATTEMPTS:
                 detail = "the reading helper stopped twice while reading it"
-                raise DocumentRejected("E014_PARSER_CRASH", path.name, detail) from None
+                raise DocumentRejected(crash, name, detail) from None
         except ZygoteUnavailable:
             break  # it would not even start: this file goes the slow, sure way
-    return _read_once(path, limits, _run_fresh_interpreter)
+    return _run_once(path, limits, _run_fresh_interpreter, task, name)
 
 
 def uses_zygote() -> bool:
@@ -93,32 +134,36 @@ def uses_zygote() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork") and os.environ.get(NO_ZYGOTE_ENV) != "1"
 
 
-def _read_once(path: Path, limits: Limits, run: ChildRunner) -> Document:
-    """One child reads `path`: its exit status, result and log tail become a Document or a rejection."""
+def _run_once(path: Path, limits: Limits, run: ChildRunner, task: str, name: str) -> dict[str, Any]:
+    """One child works on `path`: its exit status, result and log tail become a payload or a rejection."""
     with tempfile.TemporaryFile() as result, tempfile.TemporaryFile() as log:
-        returncode, timed_out = run(path, limits, result, log)
+        returncode, timed_out = run(path, limits, result, log, task)
         if timed_out:
-            raise DocumentRejected("E008_TIMEOUT", path.name, f"no result after {limits.wall_seconds:g} s")
+            raise DocumentRejected("E008_TIMEOUT", name, f"no result after {limits.wall_seconds:g} s")
         result.seek(0)
         out = result.read()
         log.seek(max(0, log.seek(0, os.SEEK_END) - LOG_TAIL_BYTES))
         log_tail = log.read().decode("utf-8", "replace")
-    return _outcome(returncode, out, log_tail, path.name, limits)
+    return _payload(returncode, out, log_tail, name, limits, CRASH_CODES[task])
 
 
-def _run_in_zygote(path: Path, limits: Limits, result: IO[bytes], log: IO[bytes]) -> tuple[int, bool]:
-    """A grandchild forked from this process's zygote reads the file."""
+def _run_in_zygote(
+    path: Path, limits: Limits, result: IO[bytes], log: IO[bytes], task: str = "read"
+) -> tuple[int, bool]:
+    """A grandchild forked from this process's zygote does the task."""
     try:
         helper = zygote()
     except ZygoteGone as error:
         raise ZygoteUnavailable(str(error)) from None
-    reply = helper.run(path, limits, result.fileno(), log.fileno())
+    reply = helper.run(path, limits, result.fileno(), log.fileno(), task)
     return reply.status, reply.timed_out
 
 
-def _run_fresh_interpreter(path: Path, limits: Limits, result: IO[bytes], log: IO[bytes]) -> tuple[int, bool]:
-    """A new interpreter (`python -m pipeline.sandbox`) reads the file: slower, needs no fork."""
-    command = [sys.executable, "-m", "pipeline.sandbox", str(path), json.dumps(asdict(limits))]
+def _run_fresh_interpreter(
+    path: Path, limits: Limits, result: IO[bytes], log: IO[bytes], task: str = "read"
+) -> tuple[int, bool]:
+    """A new interpreter (`python -m pipeline.sandbox`) does the task: slower, needs no fork."""
+    command = [sys.executable, "-m", "pipeline.sandbox", str(path), json.dumps(asdict(limits)), task]
     environment = child_environment()
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=result, stderr=log, env=environment)
     try:
@@ -133,25 +178,39 @@ def _run_fresh_interpreter(path: Path, limits: Limits, result: IO[bytes], log: I
 
 
 def _outcome(returncode: int, out: bytes, log_tail: str, name: str, limits: Limits) -> Document:
-    """The document the child sent, or the rejection its result or its death means."""
+    """The document a reading child sent, or the rejection its result or its death means."""
+    payload = _payload(returncode, out, log_tail, name, limits, "E014_PARSER_CRASH")
+    try:
+        return Document.from_record(payload["document"])
+    except (ValueError, KeyError, TypeError):  # not the shape the child writes
+        last = log_tail.strip().splitlines()[-1:] or [f"exit status {returncode}"]
+        raise DocumentRejected("E014_PARSER_CRASH", name, last[0][-300:]) from None
+
+
+def _payload(
+    returncode: int, out: bytes, log_tail: str, name: str, limits: Limits, crash: str
+) -> dict[str, Any]:
+    """The JSON a child sent, or the rejection its refusal or its death means (`crash` for a fault)."""
     if returncode < 0:
         died = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else str(-returncode)
         if -returncode == signal.SIGXCPU:
             raise DocumentRejected("E008_TIMEOUT", name, f"over {limits.cpu_seconds} s of CPU ({died})")
         if -returncode == signal.SIGKILL:  # not ours (we kill only on timeout): the system's OOM killer
             detail = "killed by the system (SIGKILL), likely out of memory"
-            raise DocumentRejected("E014_PARSER_CRASH", name, detail)
-        raise DocumentRejected("E014_PARSER_CRASH", name, f"the reader died with {died}")
+            raise DocumentRejected(crash, name, detail)
+        raise DocumentRejected(crash, name, f"the child died with {died}")
     try:
         payload = json.loads(out)
         if "rejected" in payload:
             code = str(payload["rejected"]["code"])
             detail = str(payload["rejected"]["detail"])[:500]
-            raise DocumentRejected(code if code in REASONS else "E014_PARSER_CRASH", name, detail)
-        return Document.from_record(payload["document"])
+            raise DocumentRejected(code if code in REASONS else crash, name, detail)
+        if not isinstance(payload, dict):
+            raise TypeError("not an object")
+        return payload
     except (ValueError, KeyError, TypeError):  # no result, or not the shape the child writes
         last = log_tail.strip().splitlines()[-1:] or [f"exit status {returncode}"]
-        raise DocumentRejected("E014_PARSER_CRASH", name, last[0][-300:]) from None
+        raise DocumentRejected(crash, name, last[0][-300:]) from None
 
 
 def classify(error: BaseException) -> tuple[str, str]:
@@ -210,32 +269,43 @@ def _limit_self(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def read_and_report(path: str, limits: Limits, result: IO[str]) -> None:
-    """What every child does: limit itself, read, write one JSON result (a document or a code)."""
+def read_and_report(path: str, limits: Limits, result: IO[str], task: str = "read") -> None:
+    """What every child does: limit itself, do its task, write one JSON result (a payload or a code).
+
+    "read" reads the submitted file at `path`; "extract" finds the figures of the document whose
+    JSON record is at `path` (pipeline.guarded_extract), under the same limits.
+    """
     try:
         _limit_self(limits)
         set_limits(limits)
-        from pipeline.readers import read_document
+        if task == "extract":
+            from pipeline.guarded_extract import extract_record
 
-        payload: dict[str, Any] = {"document": read_document(Path(path)).to_record()}
+            payload: dict[str, Any] = extract_record(Path(path), limits)
+        else:
+            from pipeline.readers import read_document
+
+            payload = {"document": read_document(Path(path)).to_record()}
     except BaseException as error:  # every fault, whatever it is, becomes a code
         code, detail = classify(error)
-        payload = {"rejected": {"code": code, "detail": detail}}
         if code == "E014_PARSER_CRASH":
+            code = CRASH_CODES.get(task, code)
+        payload = {"rejected": {"code": code, "detail": detail}}
+        if code in CRASH_CODES.values():
             import traceback
 
             traceback.print_exc()  # to the log file, for whoever investigates the quarantine
     json.dump(payload, result, ensure_ascii=False)
 
 
-def _child(path: str, limits_json: str) -> None:
+def _child(path: str, limits_json: str, task: str = "read") -> None:
     """The fresh-interpreter child: its stdout is the result file, anything printed goes to the log."""
     result = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything a library prints goes to the log, never into the result
     sys.stdout = sys.stderr
-    read_and_report(path, Limits(**json.loads(limits_json)), result)
+    read_and_report(path, Limits(**json.loads(limits_json)), result, task)
     result.close()
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1], sys.argv[2])
+    _child(*sys.argv[1:4])

@@ -20,10 +20,13 @@ from pipeline.document import Document
 from pipeline.errors import DocumentRejected
 from pipeline.faults import install_load_pause, pause_point
 from pipeline.figure import Figure
-from pipeline.inbox import Inbox, file_done, file_quarantined
-from pipeline.ingest import file_sha256
+from pipeline.guarded_extract import extract_in_child
+from pipeline.inbox import Inbox, file_done, file_quarantined, not_loaded
+from pipeline.ingest import file_sha256, path_key
 from pipeline.sandbox import read_in_child
 from pipeline.store.api import Store
+
+VANISHED_NOTE = "(tệp không còn trong processing/ / the file is no longer in processing/)"
 
 
 @dataclass(slots=True)
@@ -64,7 +67,7 @@ class Outcome:
 
     name: str
     sha256: str
-    status: str  # loaded | unchanged | superseded | outdated | rejected | failed
+    status: str  # loaded | unchanged | superseded | outdated | rejected | failed | skipped
     figures: int = 0
     code: str = ""
     message: str = ""
@@ -111,7 +114,13 @@ def code_fingerprint() -> str:
 
 
 def claimed_file(path: Path) -> Claimed:
-    return Claimed(path=path, sha256=file_sha256(path), name=path.name)
+    """A file in processing/ with its content hash; one that vanished or cannot be read is keyed by
+    its path, and its read stage then says why (E016/E017) instead of failing the whole run."""
+    try:
+        sha256 = file_sha256(path)
+    except (OSError, DocumentRejected):
+        sha256 = path_key(path)
+    return Claimed(path=path, sha256=sha256, name=path.name)
 
 
 def read_stage(claimed: Claimed) -> Extracted | Rejected:
@@ -126,17 +135,15 @@ def read_stage(claimed: Claimed) -> Extracted | Rejected:
 
 
 def extract_stage(item: Extracted | Rejected) -> Extracted | Rejected:
-    """Find every figure; an extractor fault quarantines this file instead of stopping the batch."""
+    """Find every figure in a limited child; a pathological text or an extractor fault quarantines
+    this file instead of stopping the batch."""
     if isinstance(item, Rejected):
         return item
-    from extractors import extract_figures
-
     started = time.perf_counter()
     try:
-        item.figures = extract_figures(item.document)
-    except Exception as fault:  # a software fault on this document only: quarantine, go on
-        detail = f"{item.claimed.name}: {type(fault).__name__}: {fault}"
-        return Rejected(item.claimed, "E015_EXTRACT_FAILED", detail, item.timings)
+        item.figures = extract_in_child(item.document)  # limited child: budget, CPU, memory, time
+    except DocumentRejected as rejected:  # over budget, too slow or a fault of ours: this file only
+        return Rejected(item.claimed, rejected.code, rejected.message(), item.timings)
     item.timings["extract"] = time.perf_counter() - started
     return item
 
@@ -192,13 +199,26 @@ def file_away_stage(outcome: Outcome, inbox_root: Path) -> Outcome:
     started = time.perf_counter()
     inbox = Inbox(Path(inbox_root))
     claimed = inbox.processing / outcome.name
-    if outcome.status == "rejected":
-        moved = file_quarantined(inbox, claimed, outcome.code, outcome.message)
-    else:
-        moved = file_done(inbox, claimed)
-    outcome.filed_as = str(moved.relative_to(inbox.root))
+    try:
+        if outcome.status == "rejected":
+            moved = file_quarantined(inbox, claimed, outcome.code, outcome.message)
+        else:
+            moved = file_done(inbox, claimed)
+        outcome.filed_as = str(moved.relative_to(inbox.root))
+    except FileNotFoundError:  # taken out of processing/ meanwhile: nothing to move, the rest go on
+        outcome.filed_as = ""
+        outcome.message = (outcome.message + " " if outcome.message else "") + VANISHED_NOTE
     outcome.timings["move"] = time.perf_counter() - started
     return outcome
+
+
+def skipped_outcomes(inbox_root: Path) -> list[Outcome]:
+    """An outcome for every inbox entry a run does not load (a subfolder, a link, a FIFO): it stays
+    where it is, and the run's table says why rather than passing it over in silence."""
+    return [
+        Outcome(entry.name, "", "skipped", code=code, message=message, filed_as=entry.name)
+        for entry, code, message in not_loaded(Inbox(Path(inbox_root)))
+    ]
 
 
 _STORES: dict[str, Store] = {}

@@ -8,7 +8,8 @@ the file, writes its JSON result into a file the caller handed over, and exits; 
 blow-up or a hang there never touches the zygote, the next file, or the caller.
 
 Protocol, over a Unix SOCK_SEQPACKET pair (one datagram per message, file descriptors attached):
-  caller → zygote  {"op": "read", "id": n, "path": ..., "limits": {...}} + [result fd, log fd]
+  caller → zygote  {"op": "read", "id": n, "path": ..., "limits": {...}, "task": "read" | "extract"}
+                   + [result fd, log fd]
                    {"op": "cancel", "id": n}              (the caller gave up: kill that reader)
   zygote → caller  {"id": n, "status": exit code or -signal, "timed_out": bool}
                    {"id": n, "error": "..."}               (no grandchild could be started)
@@ -118,8 +119,8 @@ class ZygoteClient:
     def alive(self) -> bool:
         return self._alive and self.process.poll() is None
 
-    def run(self, path: Path, limits: Limits, result_fd: int, log_fd: int) -> Reply:
-        """Read `path` in a fresh grandchild; its JSON goes to `result_fd`, its output to `log_fd`."""
+    def run(self, path: Path, limits: Limits, result_fd: int, log_fd: int, task: str = "read") -> Reply:
+        """Do `task` on `path` in a fresh grandchild; its JSON goes to `result_fd`, its output to `log_fd`."""
         pending = _Pending()
         with self._lock:
             if not self._alive:
@@ -127,7 +128,7 @@ class ZygoteClient:
             request_id = next(self._ids)
             self._pending[request_id] = pending
             where = os.path.abspath(path)  # the zygote's working directory is the one it started in
-            message = {"op": "read", "id": request_id, "path": where, "limits": asdict(limits)}
+            message = {"op": "read", "id": request_id, "path": where, "limits": asdict(limits), "task": task}
             try:
                 socket.send_fds(self._socket, [json.dumps(message).encode()], [result_fd, log_fd])
             except OSError as error:
@@ -313,7 +314,7 @@ def _take_request(channel: socket.socket, jobs: dict[int, _Job], private_fds: tu
         started = time.monotonic()
         pid = os.fork()
         if pid == 0:
-            _grandchild(request["path"], limits, fds, channel, private_fds)
+            _grandchild(request["path"], limits, fds, channel, private_fds, str(request.get("task", "read")))
         jobs[pid] = _Job(int(request["id"]), started + limits.wall_seconds)
     except Exception as error:  # a malformed request or a failed fork: the caller must still hear
         request_id = request.get("id", 0) if isinstance(request, dict) else 0
@@ -325,7 +326,7 @@ def _take_request(channel: socket.socket, jobs: dict[int, _Job], private_fds: tu
 
 
 def _grandchild(
-    path: str, limits: Limits, fds: list[int], channel: socket.socket, private: tuple[int, int]
+    path: str, limits: Limits, fds: list[int], channel: socket.socket, private: tuple[int, int], task: str
 ) -> None:
     """The forked reader: cut every tie to the zygote, then do what a fresh sandbox child does."""
     status = READER_FAILED
@@ -342,7 +343,7 @@ def _grandchild(
         from pipeline.sandbox import read_and_report
 
         with os.fdopen(os.dup(result_fd), "w", encoding="utf-8") as result:
-            read_and_report(path, limits, result)
+            read_and_report(path, limits, result, task)
         status = 0
     except BaseException:
         try:
@@ -434,6 +435,10 @@ def warm_up() -> None:
         for path in (text, word):
             with contextlib.suppress(Exception):  # a warm-up that fails costs speed, never correctness
                 read_document(path)
+        with contextlib.suppress(Exception):  # the extractor's data and patterns, loaded once for all
+            from extractors import extract_figures
+
+            extract_figures(read_document(text))
 
 
 def main(fd: int) -> None:

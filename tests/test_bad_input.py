@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from badinput.make_corpus import CASES, REPORT, VIETNAMESE_NAME, write_corpus
+from badinput.make_corpus import CASES, HUGE_NUMBER, REPORT, SPECIAL, VIETNAMESE_NAME, write_corpus
 
-from pipeline.document import canonical_text
+from pipeline.document import FLAG_INVISIBLE, Document, canonical_text
 from pipeline.errors import REASONS, DocumentRejected
+from pipeline.figure import Figure
+from pipeline.guarded_extract import extract_in_child
+from pipeline.ingest import discover, file_sha256
 from pipeline.sandbox import read_in_child
 
 LOADED = "loaded"
@@ -39,7 +42,8 @@ TABLE: list[tuple[str, str, str]] = [
     ("pages_2500.pdf", "E006_TOO_LARGE", "2500 blank pages"),
     ("truncated.pdf", "E005_CORRUPT", "a PDF cut at 60%"),
     ("broken_xref.pdf", LOADED, "every xref offset wrong: recovered by scanning the objects"),
-    ("bad_mediabox.pdf", "E005_CORRUPT", "a page box of three numbers (found by the fuzzer: IndexError)"),
+    ("bad_mediabox.pdf", LOADED, "a page box of three numbers: PDFium takes the default box and reads "
+     "the text (pdfplumber raised IndexError; found by the fuzzer)"),
     ("flate_bomb.pdf", "E006_TOO_LARGE", "a content stream of 1 GB of zeros, deflated to 1 MB"),
     ("encrypted.pdf", "E004_ENCRYPTED", "RC4 encryption with a user password"),
     ("image_only.pdf", "E009_NEEDS_OCR", "a scanned page, no text layer"),
@@ -50,6 +54,22 @@ TABLE: list[tuple[str, str, str]] = [
     ("cp1258.txt", LOADED, "Windows-1258 with combining tone marks"),
     (VIETNAMESE_NAME, LOADED, "diacritics and spaces in the file name"),
     ("no_figures.txt", LOADED, "a valid report without a single figure"),
+    ("text_in_top_band.pdf", LOADED, "a one-page PDF whose text sits in the top tenth (was E012)"),
+    ("text_in_bottom_band.pdf", LOADED, "a one-page PDF whose text sits in the bottom tenth (was E012)"),
+    ("digits_50000.txt", LOADED, "50,000 digits: linear-time rules, no figure (took 36 s)"),
+    ("digits_4_9mb.txt", "E006_TOO_LARGE", "4.9 MB of one digit run: over the digit-run budget"),
+    ("percent_100kb.txt", "E006_TOO_LARGE", "100 KB of '5%' on one line: over the per-paragraph budget"),
+    ("short_paragraphs_200000.docx", LOADED, "200,000 short paragraphs read in the child (parent: 1.1 GB)"),
+    ("number_400_digits.txt", LOADED, "a 400-digit amount: not a figure (over 10^18), the rest loads"),
+    ("formula_text.txt", LOADED, "lines starting with = + - @: loaded, neutralised on export"),
+    ("text_pages_500.pdf", LOADED, "a 500-page text PDF: PDFium reads it in seconds (was over 120 s CPU)"),
+    ("self_referencing.pdf", "E005_CORRUPT", "a page tree that lists itself: refused at once (burned 120 s)"),
+    ("zero_width_in_number.txt", LOADED, "zero-width characters inside numbers: removed and flagged"),
+    ("nul_byte.txt", LOADED, "one stray NUL byte in a UTF-8 report: removed and flagged (was E011)"),
+    ("numbering_start_abc.docx", LOADED, 'w:start="abc" in Word numbering: taken as 1 (was E014)'),
+    ("altchunk_html.docx", LOADED, "an HTML altChunk: its paragraph and table are read in place"),
+    ("fifo_named_pipe.txt", "E016_NOT_A_FILE", "a FIFO: refused before it is opened (it hung ingest)"),
+    ("link_to_etc_passwd.txt", "E016_NOT_A_FILE", "a link out of the folder, not followed"),
 ]
 
 
@@ -59,14 +79,25 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def test_the_table_covers_the_whole_corpus() -> None:
-    assert [name for name, _, _ in TABLE] == list(CASES)
+    assert [name for name, _, _ in TABLE] == [*CASES, *SPECIAL]
     assert all(code == LOADED or code in REASONS for _, code, _ in TABLE)
+
+
+def outcome_of(path: Path) -> tuple[Document, list[Figure]]:
+    """What `tonghop ingest FOLDER` does with one entry of the folder: list it as discover() does,
+    hash it (refusing what is not a regular file), read it and extract its figures in limited children."""
+    [listed] = [p for p in discover([path.parent]) if p.name == path.name]
+    if listed.is_symlink():
+        raise DocumentRejected("E016_NOT_A_FILE", listed.name, "a link out of the folder, not followed")
+    file_sha256(listed)
+    document = read_in_child(listed)
+    return document, extract_in_child(document)
 
 
 @pytest.mark.parametrize(("name", "expected", "why"), TABLE, ids=[row[0] for row in TABLE])
 def test_bad_input_has_its_outcome(corpus: dict[str, Path], name: str, expected: str, why: str) -> None:
     try:
-        document = read_in_child(corpus[name])
+        document, _ = outcome_of(corpus[name])
     except DocumentRejected as rejected:
         assert (rejected.code, rejected.path) == (expected, name), rejected.message("en")
         for lang in ("vi", "en"):
@@ -92,6 +123,29 @@ def test_tcvn3_text_comes_out_as_unicode(corpus: dict[str, Path], name: str) -> 
     document = read_in_child(corpus[name])
     assert "vận động quỹ" in document.text and "361.432.000 đồng" in document.text
     assert document.encoding == "tcvn3"
+
+
+def test_a_number_past_the_bound_is_not_a_figure_and_the_rest_stay(corpus: dict[str, Path]) -> None:
+    document, figures = outcome_of(corpus["number_400_digits.txt"])
+    assert HUGE_NUMBER in document.text
+    assert [(f.value, f.unit) for f in figures] == [(25, "hộ")]
+
+
+def test_invisible_characters_are_removed_and_flagged(corpus: dict[str, Path]) -> None:
+    document, figures = outcome_of(corpus["zero_width_in_number.txt"])
+    assert document.text == "Hỗ trợ 1500 hộ nghèo và 2361 suất quà.\n"
+    assert FLAG_INVISIBLE in document.flags
+    assert sorted(f.value for f in figures) == [1500, 2361]
+    text, _ = outcome_of(corpus["nul_byte.txt"])
+    assert text.text == canonical_text(REPORT) and FLAG_INVISIBLE in text.flags
+
+
+def test_an_html_altchunk_is_read_where_it_stands(corpus: dict[str, Path]) -> None:
+    document, figures = outcome_of(corpus["altchunk_html.docx"])
+    assert document.text.index("năm 2024\n") < document.text.index("512.000.000 đồng")
+    cells = {(b.cell.row_header, document.text[b.start : b.end]) for b in document.blocks if b.cell}
+    assert {("Ea Pô", "17"), ("Nam Dong", "23")} <= cells
+    assert {512_000_000, 17, 23} <= {f.value for f in figures}
 
 
 # Runs `tonghop ingest` in this interpreter and reports the parent's own peak memory afterwards.

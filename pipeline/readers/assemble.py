@@ -61,7 +61,9 @@ class TextAssembler:
         start = self.length
         self.parts.append(line + "\n")
         self.length += len(line) + 1
+        confidence = block_fields.pop("ocr_confidence", None)
         block = self.maker.block(line, start, start + len(line), **block_fields)  # type: ignore[arg-type]
+        block.ocr_confidence = confidence  # type: ignore[assignment]
         self.blocks.append(block)
         return block
 

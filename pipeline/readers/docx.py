@@ -15,15 +15,25 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from pipeline.document import FLAG_LEGACY_TCVN3, FLAG_LEGACY_VNI, Block, Document, canonical_text
+from pipeline.document import (
+    FLAG_LEGACY_TCVN3,
+    FLAG_LEGACY_VNI,
+    FLAG_PARTS_UNREAD,
+    Block,
+    Document,
+    canonical_text,
+)
 from pipeline.errors import DocumentRejected
+from pipeline.readers.altchunk import Item, chunk_items
 from pipeline.readers.assemble import TextAssembler
 from pipeline.readers.docx_numbering import ListNumbering, format_number
 from pipeline.readers.docx_styles import StyleSheet, run_font
+from pipeline.readers.guards import active_limits, check_ooxml
 from pipeline.readers.legacy import TCVN3, VNI, is_capitals_font, legacy_encoding, to_unicode
-from pipeline.readers.ooxml import MC_NS, is_on, parse_xml, w, wval
+from pipeline.readers.ooxml import MC_NS, is_on, number, parse_xml, w, wval
 from pipeline.readers.tables import GridCell, describe_cells
 
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # Containers whose content is part of the paragraph's text (descend into them).
 _INLINE_CONTAINERS = {w(t) for t in ("hyperlink", "smartTag", "ins", "sdt", "sdtContent", "fldSimple",
                                       "customXml", "moveTo", "dir", "bdo")}
@@ -33,6 +43,7 @@ _SKIPPED = {w(t) for t in ("del", "moveFrom", "pPr", "rPr", "txbxContent", "sdtP
 }
 
 
+MAX_COLUMNS = 63  # Word tables have at most 63 columns: a larger gridSpan is a broken or hostile file
 HEADING_MAX_CHARS = 200  # a longer paragraph in a heading style is body text styled by mistake
 
 
@@ -54,6 +65,7 @@ class Parts:
     footnotes: etree._Element | None = None
     endnotes: etree._Element | None = None
     headers_footers: list[etree._Element] = field(default_factory=list)
+    chunks: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # altChunk parts by relationship id
 
 
 def _open_parts(raw: bytes, name: str) -> Parts:
@@ -72,6 +84,8 @@ def _open_parts(raw: bytes, name: str) -> Parts:
             setattr(parts, single[rel.reltype], parse_xml(rel.target_part.blob))
         elif rel.reltype in (RT.HEADER, RT.FOOTER):
             parts.headers_footers.append(parse_xml(rel.target_part.blob))
+        elif rel.reltype == RT.A_F_CHUNK:
+            parts.chunks[rel.rId] = (rel.target_part.content_type, rel.target_part.blob)
     if parts.body is None:
         raise DocumentRejected("E005_CORRUPT", name, "word/document.xml has no body")
     return parts
@@ -122,7 +136,7 @@ class _Walker:
                 return "", ""
             num_id, style_ilvl = from_style
             ilvl = ilvl if ilvl is not None else style_ilvl
-        return self.numbering.marker(num_id, int(ilvl or 0))
+        return self.numbering.marker(num_id, number(ilvl, 0, 0, 8))
 
     def _inline(self, node: etree._Element, style: str, pieces: list[str], refs: list[NoteRef]) -> None:
         for child in node:
@@ -183,7 +197,7 @@ def _body_items(body: etree._Element) -> Iterator[etree._Element]:
             yield child
             for box in _text_boxes(child):
                 yield from _body_items(box)
-        elif child.tag == w("tbl"):
+        elif child.tag in (w("tbl"), w("altChunk")):
             yield child
         elif child.tag in (w("sdt"), w("customXml")):
             content = child.find(w("sdtContent")) if child.tag == w("sdt") else child
@@ -199,12 +213,12 @@ def _grid(table: etree._Element, walker: _Walker) -> list[list[GridCell]]:
             continue  # rows of a nested table belong to their own cell's text
         row: list[GridCell] = []
         trpr = tr.find(w("trPr"))
-        row.extend(GridCell("", False) for _ in range(int(wval(trpr, "gridBefore") or 0)))
+        row.extend(GridCell("", False) for _ in range(number(wval(trpr, "gridBefore"), 0, 0, MAX_COLUMNS)))
         for tc in tr.iter(w("tc")):
             if tc.getparent() is not tr and tc.getparent().getparent() is not tr:
                 continue
             tcpr = tc.find(w("tcPr"))
-            span = max(1, int(wval(tcpr, "gridSpan") or 1))
+            span = number(wval(tcpr, "gridSpan"), 1, 1, MAX_COLUMNS)
             merge = wval(tcpr, "vMerge")
             col = len(row)
             if merge is not None and merge != "restart" and grid and col < len(grid[-1]):
@@ -244,6 +258,32 @@ def _header_footer_lines(parts: Parts, walker: _Walker) -> list[str]:
     return lines
 
 
+_chunk_depth = [0]  # a .docx chunk may hold chunks of its own: followed this deep, no further
+MAX_CHUNK_DEPTH = 2
+
+
+def _chunk(parts: Parts, element: etree._Element, name: str) -> list[Item] | None:
+    """The items of an altChunk element's part; None when its format is not read (the document is flagged)."""
+    found = parts.chunks.get(element.get(f"{{{R_NS}}}id", ""))
+    if found is None:
+        return []
+    content_type, blob = found
+    return chunk_items(content_type, blob, lambda inner: _docx_items(inner, name))
+
+
+def _docx_items(blob: bytes, name: str) -> list[Item]:
+    """A .docx chunk's blocks as lines, after the same guards as a submitted .docx."""
+    if _chunk_depth[0] >= MAX_CHUNK_DEPTH:
+        return []
+    check_ooxml(blob, name, active_limits())
+    _chunk_depth[0] += 1
+    try:
+        inner = read_docx(Path(name), blob, "")
+    finally:
+        _chunk_depth[0] -= 1
+    return [("line", inner.text[b.start : b.end]) for b in inner.blocks if b.kind != "footnote"]
+
+
 def read_docx(path: Path, raw: bytes, sha256: str) -> Document:
     """A .docx report as canonical text: body lines, table cells where the table stands, notes last."""
     parts = _open_parts(raw, path.name)
@@ -252,7 +292,19 @@ def read_docx(path: Path, raw: bytes, sha256: str) -> Document:
     notes = {"footnote": _notes(parts.footnotes, "footnote"), "endnote": _notes(parts.endnotes, "endnote")}
     referenced: list[tuple[NoteRef, int, Block]] = []
     table_index = 0
+    unread_chunks = 0
     for item in _body_items(parts.body):
+        if item.tag == w("altChunk"):
+            items = _chunk(parts, item, path.name)
+            unread_chunks += items is None
+            for kind, content in items or []:
+                if kind == "table":
+                    table_index += 1
+                    for text, cell in describe_cells(content, table_index):  # type: ignore[arg-type]
+                        out.add(text, kind="table_cell", cell=cell)
+                else:
+                    out.add(content)  # type: ignore[arg-type]
+            continue
         if item.tag == w("tbl"):
             table_index += 1
             for text, cell in describe_cells(_grid(item, walker), table_index):
@@ -277,6 +329,8 @@ def read_docx(path: Path, raw: bytes, sha256: str) -> Document:
         out.add(f"{marker} {walker.note_text(note)}", kind="footnote", footnote_marker=marker,
                 footnote_ref=offset, section=block.section)
     flags = [f for e, f in ((TCVN3, FLAG_LEGACY_TCVN3), (VNI, FLAG_LEGACY_VNI)) if e in walker.encodings]
+    if unread_chunks:
+        flags.append(FLAG_PARTS_UNREAD)
     return Document(
         out.text(), out.blocks, path.name, "docx", sha256,
         encoding="+".join(sorted(walker.encodings)), flags=flags,

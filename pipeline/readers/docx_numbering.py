@@ -10,8 +10,9 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.readers.docx_styles import run_font
-from pipeline.readers.ooxml import w, wval
+from pipeline.readers.ooxml import number, w, wval
 
+MAX_NUMBER = 32767  # Word numbers a list up to 32767; a larger start is a broken file
 BULLETS = Path(__file__).parent / "data" / "bullet_glyphs.tsv"
 
 
@@ -30,11 +31,11 @@ def _level(lvl: etree._Element) -> Level:
     suffix = {"nothing": "", "space": " "}.get(wval(lvl, "suff") or "tab", " ")
     restart = wval(lvl, "lvlRestart")
     return Level(
-        start=int(wval(lvl, "start") or 1),
+        start=number(wval(lvl, "start"), 1, 0, MAX_NUMBER),
         fmt=wval(lvl, "numFmt") or "decimal",
         text=wval(lvl, "lvlText") if wval(lvl, "lvlText") is not None else "",
         legal=wval(lvl, "isLgl") is not None and wval(lvl, "isLgl") not in ("0", "false"),
-        restart=int(restart) if restart else None,
+        restart=number(restart, 0, 0, 9) if restart else None,
         suffix=suffix,
         font=run_font(lvl.find(w("rPr"))),
     )
@@ -106,15 +107,16 @@ class ListNumbering:
         if root is None:
             return
         for abstract in root.iter(w("abstractNum")):
-            levels = {int(lvl.get(w("ilvl"), "0")): _level(lvl) for lvl in abstract.iter(w("lvl"))}
+            levels = {number(lvl.get(w("ilvl")), 0, 0, 8): _level(lvl) for lvl in abstract.iter(w("lvl"))}
             self._abstract[abstract.get(w("abstractNumId"), "")] = levels
         for num in root.iter(w("num")):
             overrides: dict[int, tuple[int | None, Level | None]] = {}
             for override in num.iter(w("lvlOverride")):
                 start = wval(override, "startOverride")
                 lvl = override.find(w("lvl"))
-                overrides[int(override.get(w("ilvl"), "0"))] = (
-                    int(start) if start else None, _level(lvl) if lvl is not None else None,
+                overrides[number(override.get(w("ilvl")), 0, 0, 8)] = (
+                    number(start, 1, 0, MAX_NUMBER) if start else None,
+                    _level(lvl) if lvl is not None else None,
                 )
             self._nums[num.get(w("numId"), "")] = (wval(num, "abstractNumId") or "", overrides)
 

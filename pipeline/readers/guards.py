@@ -39,6 +39,11 @@ class Limits:
     memory_bytes: int = 2048 * MB  # address space of the parsing child (RLIMIT_AS)
     cpu_seconds: int = 120  # CPU time of the parsing child (RLIMIT_CPU)
     wall_seconds: float = 180.0  # the parsing child is killed after this long
+    extract_cpu_seconds: int = 60  # CPU time of the extracting child: the rules are linear, 1 MB/s or more
+    extract_wall_seconds: float = 90.0  # the extracting child is killed after this long
+    max_number_tokens: int = 200_000  # digit runs in one document: a 500-page report has some 30,000
+    max_digit_run: int = 100_000  # one unbroken run of digits: not a figure, not a report (a figure has < 40)
+    max_numbers_per_line: int = 1000  # digit runs in one paragraph: a long table row holds some 50
 
 
 DEFAULT_LIMITS = Limits()
@@ -52,6 +57,9 @@ PDF_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")  # where a stream's data begins
 # A document with no letter or digit is never "0 figures, OK"; the first matching flag names why.
 NO_TEXT_CODES = ((FLAG_NEEDS_OCR, "E009_NEEDS_OCR"), (FLAG_UNMAPPABLE, "E010_UNMAPPABLE_TEXT"))
+# Parts Word imports by altChunk that are not XML: read by their own parsers (altchunk.py), never
+# by the XML parser, so they are not held to well-formed XML (their size is still counted).
+NOT_XML_PARTS = (".htm", ".html", ".mht", ".mhtml", ".txt", ".rtf")
 XML_START = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<")
 
 
@@ -76,11 +84,11 @@ def check_before_parse(raw: bytes, kind: str, name: str, limits: Limits | None =
     """All checks for a file detect.py has classified, run before its reader is called."""
     limits = limits or active_limits()
     check_file_size(len(raw), name, limits)
-    if kind == "docx":
+    if kind in ("docx", "xlsx"):
         check_ooxml(raw, name, limits)
     elif kind == "pdf":
         check_pdf(raw, name, limits)
-    elif len(raw) > 4 * limits.max_chars:  # even UTF-16 spends at most 4 bytes per character
+    elif kind == "txt" and len(raw) > 4 * limits.max_chars:  # UTF-16 spends at most 4 bytes a character
         raise DocumentRejected("E006_TOO_LARGE", name, f"{len(raw) // MB} MB of text")
 
 
@@ -169,7 +177,9 @@ def check_ooxml(raw: bytes, name: str, limits: Limits) -> None:
         size = 0
         scanner: XmlScanner | None = None
         for chunk in inflate(raw, info, name):
-            if scanner is None and size == 0 and chunk.lstrip(b" \t\r\n").startswith(XML_START):
+            if scanner is None and size == 0 and chunk.lstrip(b" \t\r\n").startswith(XML_START) and not (
+                info.filename.lower().endswith(NOT_XML_PARTS)
+            ):
                 scanner = XmlScanner(info.filename, name, limits)
             size += len(chunk)
             unpacked += len(chunk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -29,6 +31,15 @@ def wval(element: etree._Element | None, child: str, attribute: str = "val") -> 
     if found is None:
         return None
     return found.get(w(attribute), "")
+
+
+def number(text: str | None, default: int, low: int = 0, high: int = 1 << 31) -> int:
+    """An integer attribute as Word would take it: a malformed value (w:start="abc") is the
+    default, never our crash, and a huge one is held within [low, high]."""
+    text = (text or "").strip()
+    if not re.fullmatch(r"[+-]?\d{1,12}", text):
+        return default
+    return min(max(int(text), low), high)
 
 
 def is_on(element: etree._Element | None, child: str) -> bool:

@@ -1,5 +1,8 @@
-"""PDF reports (pdfplumber): lines in reading order rejoined into paragraphs, tables as cells,
+"""PDF reports: lines in reading order rejoined into paragraphs, tables as cells,
 running headers/footers and page numbers kept apart, footnotes moved after the body.
+
+Text and positions come from PDFium (pdf_text.py), which costs milliseconds a page; pdfplumber
+only finds the ruled tables, and only on pages that draw lines, each given to it alone.
 
 A page without a text layer (a scan) or with undecodable `(cid:N)` glyphs is flagged; when no
 page can be read the document is rejected (E009/E010) rather than read as "no figures".
@@ -17,17 +20,25 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from pipeline.document import FLAG_NEEDS_OCR, FLAG_UNMAPPABLE, Block, Document
+from pipeline.document import FLAG_NEEDS_OCR, FLAG_OCR, FLAG_UNMAPPABLE, Block, Document
 from pipeline.errors import DocumentRejected
 from pipeline.readers.assemble import TextAssembler
+from pipeline.readers.guards import active_limits
 from pipeline.readers.headings import classify_line
+from pipeline.readers.ocr import RENDER_DPI, OcrParagraph, ocr_available, read_image, require_ocr
+from pipeline.readers.pdf_text import (
+    has_images,
+    looks_ruled,
+    open_pdf,
+    page_chars,
+    single_page_pdf,
+    text_lines,
+)
 from pipeline.readers.tables import GridCell, describe_cells
 
 HEADER_BAND = 0.1  # of the page's longer side, at top and bottom: where running headers/footers sit
 PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*/\s*\d{1,4})?$", re.IGNORECASE)
-CID = re.compile(r"\(cid:\d+\)")
 WORD_GAP = 0.12  # a gap between glyphs wider than this share of the font size is a space
 SMALL = 0.85  # a glyph this much smaller than the body text is a footnote or its reference mark
 # A line ending in a hyphen, dash or slash glued to its word ("26-", "2016–", "CT/") broke a
@@ -57,6 +68,7 @@ class TableAt:
     top: float
     page: int
     grid: list[list[GridCell]]
+    bbox: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass(slots=True)
@@ -68,18 +80,9 @@ class PageContent:
     tables: list[TableAt] = field(default_factory=list)
     notes: list[Line] = field(default_factory=list)
     bands: list[Line] = field(default_factory=list)  # lines in the header/footer bands
+    ocr: list[OcrParagraph] = field(default_factory=list)  # a scanned page's paragraphs, read by Tesseract
     needs_ocr: bool = False
     unmappable: bool = False
-
-
-def _open(raw: bytes, name: str) -> Any:
-    try:
-        return pdfplumber.open(io.BytesIO(raw))
-    except Exception as error:  # pdfplumber wraps pdfminer's errors in its own exception
-        cause = error.__cause__ or error.__context__ or error
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(error).lower():
-            raise DocumentRejected("E004_ENCRYPTED", name) from None
-        raise DocumentRejected("E005_CORRUPT", name, f"{type(error).__name__}: {error}") from None
 
 
 def _centre_inside(box: tuple[float, float, float, float]) -> Any:
@@ -118,8 +121,8 @@ def _table_grid(table: Any, page: Any) -> list[list[GridCell]]:
     return [[cell or GridCell("", False) for cell in row] for row in grid]
 
 
-def _body_size(page: Any) -> float:
-    sizes = Counter(round(c["size"], 1) for c in page.chars if c["text"].strip())
+def _body_size(chars: list[dict[str, Any]]) -> float:
+    sizes = Counter(round(c["size"], 1) for c in chars if c["text"].strip())
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
@@ -133,6 +136,7 @@ def _line(raw_line: dict[str, Any], number: int, body_size: float) -> Line:
     last_x1: float | None = None
     last_was_ref = False
     first_word = 0.0
+    in_first_unit = True  # once "word X" no longer matches, no longer text will: stop testing
     for char in raw_line["chars"]:
         raised = char["size"] < body_size * SMALL and char["bottom"] < raw_line["bottom"] - 1
         if raised and char["text"].isdigit():
@@ -143,10 +147,16 @@ def _line(raw_line: dict[str, Any], number: int, body_size: float) -> Line:
             last_was_ref = True
             last_x1 = char["x1"]  # the mark sat between glyphs: measure the next gap from its end
             continue
-        if last_x1 is not None and char["x0"] - last_x1 > WORD_GAP * char["size"]:
+        gap = last_x1 is not None and char["x0"] - last_x1 > WORD_GAP * char["size"]
+        if gap and not text.endswith(" ") and char["text"] != " ":
             text += " "
-        if _first_unit(text + char["text"]):
-            first_word = char["x1"] - raw_line["x0"]
+        if char["text"] == " " and text.endswith(" "):
+            continue  # a space glyph where the gap already gave one (justified text)
+        if in_first_unit:
+            if _first_unit(text + char["text"]):
+                first_word = char["x1"] - raw_line["x0"]
+            elif char["text"] != " ":  # "word X": a space not followed by punctuation ended it
+                in_first_unit = False
         text += char["text"]
         last_x1, last_was_ref = char["x1"], False
     sizes = [c["size"] for c in raw_line["chars"] if c["text"].strip()]
@@ -154,34 +164,49 @@ def _line(raw_line: dict[str, Any], number: int, body_size: float) -> Line:
                 statistics.median(sizes) if sizes else 0.0, first_word, refs)
 
 
-def _read_page(page: Any, number: int) -> PageContent:
-    content = PageContent(number, round(page.width))
-    chars = [c for c in page.chars if c["text"].strip()]
-    if not chars:
-        content.needs_ocr = bool(page.images)
-        return content
-    cid_chars = sum(len(m) for c in chars for m in CID.findall(c["text"]))
-    if cid_chars > 0.3 * sum(len(c["text"]) for c in chars):
-        content.unmappable = True
-        return content
-    body_size = _body_size(page)
-    tables = page.find_tables()
-    boxes = [t.bbox for t in tables]
-    for table in tables:
-        content.tables.append(TableAt(table.bbox[1], number, _table_grid(table, page)))
+def _ruled_tables(pdf: Any, index: int, number: int) -> list[TableAt]:
+    """The ruled tables of one page, found by pdfplumber on that page alone."""
+    with pdfplumber.open(io.BytesIO(single_page_pdf(pdf, index))) as alone:
+        page = alone.pages[0]
+        tables = page.find_tables()
+        return [TableAt(table.bbox[1], number, _table_grid(table, page), table.bbox) for table in tables]
+
+
+def _read_page(pdf: Any, index: int) -> PageContent:
+    """One page's lines (from PDFium), tables (pdfplumber, on ruled pages only) and band lines."""
+    number = index + 1
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        content = PageContent(number, round(width))
+        all_chars = page_chars(page)
+        chars = [c for c in all_chars if c["text"].strip()]
+        if not chars:
+            content.needs_ocr = has_images(page)
+            if content.needs_ocr and ocr_available():
+                content.ocr = read_image(page.render(scale=RENDER_DPI / 72).to_pil(), f"trang {number}")
+            return content
+        if sum(c["text"] == "\ufffd" for c in chars) > 0.3 * len(chars):
+            content.unmappable = True
+            return content
+        body_size = _body_size(chars)
+        if looks_ruled(page):
+            content.tables = _ruled_tables(pdf, index, number)
+    finally:
+        page.close()
+    boxes = [t.bbox for t in content.tables]
 
     def outside_tables(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
         mid_x, mid_y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
 
-    lines = [_line(raw, number, body_size) for raw in page.filter(outside_tables).extract_text_lines()]
+    kept = [c for c in all_chars if outside_tables(c)] if boxes else all_chars
+    lines = [_line(raw, number, body_size) for raw in text_lines(kept)]
     lines = [line for line in lines if line.text]
-    band = max(page.width, page.height) * HEADER_BAND
+    band = max(width, height) * HEADER_BAND
     body: list[Line] = []
     for line in lines:
-        if line.bottom < band or line.top > page.height - band:
+        if line.bottom < band or line.top > height - band:
             content.bands.append(line)
         else:
             body.append(line)
@@ -259,10 +284,18 @@ def _line_pitch(lines: list[Line]) -> float:
     return statistics.median(pitches) if pitches else 0.0
 
 
-def _runs(pages: list[PageContent]) -> list[list[Line] | TableAt]:
+@dataclass(slots=True)
+class OcrPage:
+    page: PageContent
+
+
+def _runs(pages: list[PageContent]) -> list[list[Line] | TableAt | OcrPage]:
     """The document top to bottom, page after page: runs of text lines broken by tables."""
-    runs: list[list[Line] | TableAt] = [[]]
+    runs: list[list[Line] | TableAt | OcrPage] = [[]]
     for page in pages:
+        if page.ocr:
+            runs += [OcrPage(page), []]
+            continue
         items: list[tuple[float, int, Line | TableAt]] = [(t.top, 0, t) for t in page.tables]
         items += [(line.top, 1, line) for line in page.lines]
         for _, _, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
@@ -311,15 +344,20 @@ def _paragraphs(lines: list[Line], edges: dict[int, tuple[float, float]], pitch:
 
 def read_pdf(path: Path, raw: bytes, sha256: str) -> Document:
     """A .pdf report as canonical text; scanned or undecodable pages flagged, all-unreadable rejected."""
-    with _open(raw, path.name) as pdf:
-        pages = []
-        for number, page in enumerate(pdf.pages, start=1):
-            pages.append(_read_page(page, number))
-            page.close()  # frees the page's parsed objects: a 500-page report stays small in memory
-    readable = [p for p in pages if not p.needs_ocr and not p.unmappable and (p.lines or p.tables)]
+    pdf = open_pdf(raw, path.name)
+    try:
+        if len(pdf) > active_limits().max_pages:
+            detail = f"{len(pdf)} pages, at most {active_limits().max_pages}"
+            raise DocumentRejected("E006_TOO_LARGE", path.name, detail)
+        pages = [_read_page(pdf, index) for index in range(len(pdf))]
+    finally:
+        pdf.close()
+    # band lines count: a one-page report whose text sits near the top edge is still text
+    readable = [p for p in pages if p.ocr or ((p.lines or p.tables or p.bands) and not p.unmappable)]
     if not readable:
         if any(p.needs_ocr for p in pages):
-            raise DocumentRejected("E009_NEEDS_OCR", path.name, f"{len(pages)} page(s) without a text layer")
+            require_ocr(path.name, f"{len(pages)} page(s) without a text layer")
+            raise DocumentRejected("E012_NO_TEXT", path.name, "OCR found no text on the page images")
         if any(p.unmappable for p in pages):
             raise DocumentRejected("E010_UNMAPPABLE_TEXT", path.name)
         raise DocumentRejected("E012_NO_TEXT", path.name)
@@ -340,6 +378,10 @@ def read_pdf(path: Path, raw: bytes, sha256: str) -> Document:
     pitch = _line_pitch([line for page in pages for line in page.lines])
     edges = _text_edges(pages)
     for run in _runs(pages):
+        if isinstance(run, OcrPage):
+            for paragraph in run.page.ocr:
+                out.add(paragraph.text, page=run.page.number, ocr_confidence=paragraph.confidence)
+            continue
         if isinstance(run, TableAt):
             table_index += 1
             for text, cell in describe_cells(run.grid, table_index):
@@ -358,8 +400,10 @@ def read_pdf(path: Path, raw: bytes, sha256: str) -> Document:
         out.add(f"{marker} {notes[(page_number, marker)]}", kind="footnote", footnote_marker=marker,
                 footnote_ref=offset, section=block.section, page=page_number)
     flags = []
-    if any(p.needs_ocr for p in pages):
+    if any(p.needs_ocr and not p.ocr for p in pages):
         flags.append(FLAG_NEEDS_OCR)
+    if any(p.ocr for p in pages):
+        flags.append(FLAG_OCR)
     if any(p.unmappable for p in pages):
         flags.append(FLAG_UNMAPPABLE)
     return Document(out.text(), out.blocks, path.name, "pdf", sha256, flags=flags,

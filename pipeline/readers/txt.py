@@ -17,6 +17,7 @@ from pipeline.readers.legacy import TCVN3, to_unicode
 # Tried in order after UTF-8 and UTF-16-with-BOM: the code pages Vietnamese offices still save in.
 FALLBACK_ENCODINGS = ("cp1258", "windows-1252")
 
+STRAY_NUL_SHARE = 100  # at most one NUL in this many characters is a stray byte, not an encoding
 # Control characters a real text report never holds; seeing them means the codec guessed wrong.
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\f\v"} | {"\x7f"}
 
@@ -51,9 +52,16 @@ def decode_text(raw: bytes, path: str) -> tuple[str, str]:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if not _CONTROL.intersection(text):
-            return text, encoding
+        if not _CONTROL.intersection(_without_stray_nuls(text)):
+            return text, encoding  # stray NULs stay in: read_document removes and flags them
     raise DocumentRejected("E011_UNDECODABLE_TEXT", path, f"tried {', '.join(attempts)}")
+
+
+def _without_stray_nuls(text: str) -> str:
+    """The text without its NUL characters when they are few (a stray byte from a copy tool);
+    UTF-16 read as UTF-8 has one in every two characters and stays undecodable."""
+    nuls = text.count("\x00")
+    return text.replace("\x00", "") if nuls <= max(1, len(text) // STRAY_NUL_SHARE) else text
 
 
 def read_txt(path: Path, raw: bytes, sha256: str) -> Document:

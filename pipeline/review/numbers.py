@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from pipeline.bounds import MAX_ABS_VALUE, within_bounds
+
 _GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")  # 1.500.000: dots group thousands
 _VIETNAMESE = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$|^-?\d+,\d+$")  # 149.364,5 or 8,2
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")  # 1500000 or 1.5 (a dot not followed by exactly three digits)
+
+
+MAX_TYPED_CHARS = 60  # "1.000.000.000.000.000.000,5" is 27; anything far longer is not a figure
 
 
 class NumberError(ValueError):
@@ -34,15 +39,25 @@ def format_number(value: Decimal | str | int | float | None) -> str:
 def parse_number(text: str) -> Decimal:
     """Read `1.500.000`, `149.364,5`, `8,2`, `1500000` or `1.5` the way FIGURES.md reads reports."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    number = None
     try:
-        if _GROUPED.match(cleaned):
-            return Decimal(cleaned.replace(".", ""))
-        if _VIETNAMESE.match(cleaned):
-            return Decimal(cleaned.replace(".", "").replace(",", "."))
-        if _PLAIN.match(cleaned):
-            return Decimal(cleaned)
+        if len(cleaned) > MAX_TYPED_CHARS:
+            pass  # a 5,000-digit "correction" is not read at all
+        elif _GROUPED.match(cleaned):
+            number = Decimal(cleaned.replace(".", ""))
+        elif _VIETNAMESE.match(cleaned):
+            number = Decimal(cleaned.replace(".", "").replace(",", "."))
+        elif _PLAIN.match(cleaned):
+            number = Decimal(cleaned)
     except InvalidOperation:
         pass
+    if number is not None and within_bounds(number):
+        return number
+    if number is not None or len(cleaned) > MAX_TYPED_CHARS:
+        raise NumberError(
+            f"Số quá lớn: một số liệu không vượt quá {format_number(MAX_ABS_VALUE)} "
+            "(a figure is at most 10^18)."
+        )
     raise NumberError(
         f"Không đọc được số '{text}': viết như 1.500.000 hoặc 8,2 (dấu chấm tách nghìn, dấu phẩy thập phân)."
     )

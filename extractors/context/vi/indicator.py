@@ -23,6 +23,7 @@ Every piece is a verbatim span of the canonical text (runs of white space shown 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -289,13 +290,17 @@ def ends_with_copula(text: str, lo: int, pos: int) -> bool:
                for c in rules().copulas)
 
 
+MAX_PREVIOUS = 64  # figures looked back at in one sentence; a real sentence holds fewer than 40
+
+
 def _previous(
     text: str, earlier: Sequence[Earlier], sent_start: int, start: int, kinds: tuple[str, ...],
 ) -> Earlier | None:
     """The nearest figure before start in the same sentence, with no ";" between, among the kinds."""
     in_list = _open_parenthesis(text[sent_start:start])  # "(xã A 5 đồng; xã B 6 đồng)": ";" separates parts
-    for f in reversed(earlier):
-        if f.sentence_start != sent_start or (";" in text[f.char_end : start] and not in_list):
+    semicolon = text.rfind(";", sent_start, start)  # found once: the loop stays linear in the figures
+    for f in itertools.islice(reversed(earlier), MAX_PREVIOUS):
+        if f.sentence_start != sent_start or (semicolon >= f.char_end and not in_list):
             return None
         if f.kind in kinds and f.indicator:
             return f
