@@ -8,12 +8,15 @@ modality, indicator, subject, part_of) by context/vi/attach.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
 from extractors.context.vi import rules as context
 from extractors.count.vi.rules import noun_after
-from extractors.money.vi.rules import currency_after, money_shaped, sentence_speaks_of_money
+from extractors.money.vi.rules import currency_after, currency_before, money_shaped, sentence_speaks_of_money
 from extractors.nonfigure.vi.rules import blocked_spans
-from extractors.numeral.vi.rules import grammar, has_scale, parse_amount
+from extractors.numeral.vi.ranges import join_ranges
+from extractors.numeral.vi.rules import grammar, has_scale, negative_before, parse_amount
 from extractors.numeral.vi.spelled import read_words
 from extractors.percent.vi.rules import percent_after
 from extractors.quantity.vi.rules import unit_after
@@ -24,6 +27,7 @@ from extractors.tables import table_figure
 from pipeline.document import Document
 
 DIGIT_RUN = re.compile(r"\d+(?:[.,]\d+)*")
+Emit = Callable[..., Draft]  # emit(kind, end, unit, rule, confidence, **extra): a draft of the number read
 
 
 def scan(document: Document) -> Scan:
@@ -38,6 +42,7 @@ def scan(document: Document) -> Scan:
         read_number(s, m)
     read_words(s)
     s.drafts.sort(key=lambda d: (d.start, d.end))
+    join_ranges(s)
     return s
 
 
@@ -58,13 +63,18 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
         upper = parse_amount(b_text)
         if has_scale(b_text) and not has_scale(a_text):
             value = parse_amount(a_text + " " + b_text[len(DIGIT_RUN.match(b_text).group()) :].strip())
-        if upper <= value:
+        if upper <= value or not range_joined(text, a_start, m.group("rsep")):
             upper, end = None, a_end
+            if again := grammar().number_re.match(text, m.start("b")):
+                read_number(s, again)  # "5 và 6 hộ", "2020 - 15 hộ": the second number on its own
         else:
             end = m.end("b")
+    start = a_start
+    if sign := negative_before(text, a_start):
+        start, value = sign, -value
 
     def emit(kind: str, stop: int, unit: str, rule: str, conf: float, **extra: object) -> Draft:
-        d = Draft(a_start, stop, kind, value, unit, rule, conf, **extra)  # type: ignore[arg-type]
+        d = Draft(start, stop, kind, value, unit, rule, conf, **extra)  # type: ignore[arg-type]
         if upper is not None:
             d.upper, d.approx = upper, "range"
         s.drafts.append(d)
@@ -78,21 +88,30 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
         read_ratio(s, a_start, value, slash)
         return
     if cur := currency_after(text, end):
-        code, cend = cur
-        if per := per_after(text, cend):
-            emit("rate", per[1], code, "rate.money_per_noun", 0.9, per=per[0])
-        elif per_word := per_before(text, a_start):
-            emit("rate", cend, code, "rate.each_noun_money", 0.85, per=per_word)
-        elif per_word := per_each_after(text, cend):
-            emit("rate", cend, code, "rate.money_each_noun", 0.85, per=per_word)
-        else:
-            emit("money", cend, code, "money.currency", 0.95)
+        value *= cur.factor
+        if upper is not None:
+            upper *= cur.factor
+        read_money(s, emit, a_start, cur.end, cur.code)
+        return
+    if before := currency_before(text, start):
+        start = before[1]
+        read_money(s, emit, a_start, end, before[0])
         return
     if qty := unit_after(text, end):
-        emit("quantity", qty[1], qty[0], "quantity.unit", 0.9)
+        unit, qend = qty
+        if per := per_after(text, qend):  # "62,58 tạ/ha", "45 kg/người"
+            emit("rate", per[1], unit, "rate.quantity_per_noun", 0.85, per=per[0])
+        elif per_word := per_each_after(text, qend):  # "5 kg mỗi hộ"
+            emit("rate", qend, unit, "rate.quantity_each_noun", 0.8, per=per_word)
+        else:
+            emit("quantity", qend, unit, "quantity.unit", 0.9)
         return
     noun = noun_after(text, end)
     if noun and not s.blocked.hit(noun.start, noun.end) and same_block(s.document, a_start, noun.start):
+        if per_word := per_each_after(text, noun.end):  # "300 suất quà mỗi tỉnh": so many for each
+            emit("rate", noun.end, noun.unit, "rate.count_each_noun", 0.8, per=per_word,
+                 noun_start=noun.start)
+            return
         d = emit(
             "count", noun.end, noun.unit, "count.known_noun" if noun.known else "count.any_noun",
             0.9 if noun.known else 0.7, noun_start=noun.start,
@@ -108,6 +127,32 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
     sent = text[slice(*s.sentence(a_start))]
     if (money_shaped(a_text) or has_scale(a_text)) and sentence_speaks_of_money(sent):
         emit("money", end, "VND", "money.bare_amount_in_money_sentence", 0.6)
+
+
+def read_money(s: Scan, emit: Emit, a_start: int, end: int, code: str) -> None:
+    """An amount with its currency: a rate when a per noun follows or "mỗi <noun>" precedes, else money."""
+    text = s.text
+    if per := per_after(text, end):
+        emit("rate", per[1], code, "rate.money_per_noun", 0.9, per=per[0])
+    elif per_word := per_before(text, a_start):
+        emit("rate", end, code, "rate.each_noun_money", 0.85, per=per_word)
+    elif per_word := per_each_after(text, end):
+        emit("rate", end, code, "rate.money_each_noun", 0.85, per=per_word)
+    else:
+        emit("money", end, code, "money.currency", 0.95)
+
+
+def range_joined(text: str, a_start: int, separator: str) -> bool:
+    """Whether the separator makes one range: "và" only after "giữa" ("giữa 10 và 15 hộ")."""
+    if separator.lower() != "và":
+        return True
+    return bool(between_before().search(text, max(0, a_start - 8), a_start))
+
+
+@lru_cache(maxsize=1)
+def between_before() -> re.Pattern[str]:
+    """"giữa " right before a number (numeral/vi/lexicon.yaml range_between)."""
+    return re.compile(rf"(?i)(?<![\w]){re.escape(grammar().between)}\s+$")
 
 
 def counted_next(text: str, end: int) -> bool:

@@ -38,11 +38,14 @@ def finish(s: Scan) -> list[Figure]:
         approx = d.approx
         if approx == "exact" and (cue := context.approx_before(s_text, d.start)):
             approx = cue[0]
-        mod = context.modality(scope, zones.is_programme(d.start), left[clause_at:])
-        if mod == "actual" and context.change_after(s_text, d.start, d.end):
-            mod = "change"
+        elif approx == "exact" and (after := context.approx_after(s_text, d.end)):
+            approx = after
+        plan = zones.is_programme(d.start) or zones.is_governed(d.start)
+        mod = context.modality(scope, plan, left[clause_at:])
+        if mod in ("actual", "estimate") and context.change_after(s_text, d.start, d.end):
+            mod = "change"  # "ước tăng 5% so với cùng kỳ": the figure is the change
         elif mod == "change" and not context.cues().change_ref_re.search(s_text, sent_start, sent_end):
-            mod = "target" if zones.is_programme(d.start) else "actual"
+            mod = "target" if plan else "actual"
         block = document.block_at(d.start) if document.blocks else None
         if block is not None and block.cell is not None and block.cell.row_header:
             indicator, subject = block.cell.row_header, block.cell.col_header.split(" > ")[-1]

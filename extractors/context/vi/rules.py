@@ -21,6 +21,8 @@ def _words_re(words: list[str]) -> str:
 class Cues:
     approx_re: re.Pattern[str]
     approx_kind: dict[str, str]
+    approx_after_re: re.Pattern[str]
+    approx_after_kind: dict[str, str]
     target_re: re.Pattern[str]
     estimate_re: re.Pattern[str]
     change_verb_re: re.Pattern[str]
@@ -44,6 +46,7 @@ def cues() -> Cues:
     """context/vi/cues.yaml, compiled once."""
     c = load_yaml("context", "cues.yaml")
     kinds = {w.lower(): k for k, ws in c["approx"].items() for w in ws}
+    after_kinds = {w.lower(): k for k, ws in c["approx_after"].items() for w in ws}
     word = lambda ws: re.compile(rf"(?i)(?<![\w])(?:{_words_re(ws)})(?![\w])")  # noqa: E731
     places = alternation(c["subject_places"])
     scopes = alternation(c["subject_scopes"])
@@ -60,6 +63,8 @@ def cues() -> Cues:
     return Cues(
         approx_re=re.compile(rf"(?i)(?<![\w])(?P<cue>{alternation(list(kinds))})\s+$"),
         approx_kind=kinds,
+        approx_after_re=re.compile(rf"(?i)\s+(?P<cue>{alternation(list(after_kinds))})(?![\w])"),
+        approx_after_kind=after_kinds,
         target_re=word(c["modality"]["target"]),
         estimate_re=word(c["modality"]["estimate"]),
         change_verb_re=re.compile(
@@ -80,22 +85,35 @@ def cues() -> Cues:
 def approx_before(text: str, start: int) -> tuple[str, int] | None:
     """("over", cue start) when an approx cue word stands right before the number at start."""
     c = cues()
-    m = c.approx_re.search(text, max(0, start - 16), start)
+    m = c.approx_re.search(text, max(0, start - 20), start)
     if not m:
         return None
     return c.approx_kind[m.group("cue").lower()], m.start()
 
 
-def modality(sentence_left: str, in_programme: bool, left_of_number: str) -> str:
-    """target / estimate / change / actual from the sentence before the figure and its section."""
+def approx_after(text: str, end: int) -> str | None:
+    """"over" for "từ 20 hộ trở lên": an approx cue right after the quote ending at end."""
     c = cues()
-    if c.target_re.search(sentence_left):
+    m = c.approx_after_re.match(text, end)
+    return c.approx_after_kind[m.group("cue").lower()] if m else None
+
+
+def modality(sentence_left: str, in_programme: bool, left_of_number: str) -> str:
+    """target / estimate / change / actual from the sentence before the figure and its section.
+
+    A target named only as the yardstick of a result ("vượt chỉ tiêu", "đạt 168% chỉ tiêu") is no
+    target cue; in a plan, a sentence that reports a result ("đã", "kết quả") is actual."""
+    c, p = cues(), plan_cues()
+    left = p.target_reference_re.sub(" ", sentence_left)
+    if c.target_re.search(left):
         return "target"
-    if c.estimate_re.search(sentence_left):
+    if c.estimate_re.search(left):
         return "estimate"
     if c.change_verb_any_re.search(left_of_number):
         return "change"  # the caller drops it again when the sentence compares with nothing
-    return "target" if in_programme else "actual"
+    if in_programme and not p.result_re.search(left) and left.strip() == sentence_left.strip():
+        return "target"
+    return "actual"
 
 
 def change_after(text: str, start: int, end: int) -> bool:
@@ -112,11 +130,12 @@ FOOTNOTE_LINE = re.compile(rf"(?m)^[ \t]*([{SUPERSCRIPT}]+)[^\n]*")
 
 @dataclass(slots=True)
 class Zones:
-    """Top-level parts of a document and whether each is a programme (plan) rather than results."""
+    """Parts of a document and whether each is a programme (plan) rather than results."""
 
     starts: list[int]
     programme: list[bool]
     footnotes: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, reference offset)
+    governed: list[tuple[int, int]] = field(default_factory=list)  # "Theo Kế hoạch, …" and its list
 
     def is_programme(self, offset: int) -> bool:
         """Whether offset lies in a plan part; a footnote belongs where its marker is referenced."""
@@ -126,6 +145,10 @@ class Zones:
                 break
         i = bisect.bisect_right(self.starts, offset) - 1
         return i >= 0 and self.programme[i]
+
+    def is_governed(self, offset: int) -> bool:
+        """Whether offset lies in a sentence opened by "Theo Kế hoạch" or in the list it opens."""
+        return any(start <= offset < end for start, end in self.governed)
 
 
 @lru_cache(maxsize=1)
@@ -142,16 +165,72 @@ def _is_top_heading(line: str) -> bool:
     return bool(top_heading_re().match(s)) or (len(s) >= 6 and s.isupper())
 
 
+@dataclass(frozen=True, slots=True)
+class PlanCues:
+    title_re: re.Pattern[str]  # "KẾ HOẠCH", "CHƯƠNG TRÌNH" … opening a title line, in capitals
+    section_re: re.Pattern[str]  # "Các chỉ tiêu chủ yếu" in a numbered sub-heading
+    opener_re: re.Pattern[str]  # "Theo Kế hoạch" opening a sentence
+    result_re: re.Pattern[str]  # "đã", "kết quả": the sentence reports a result
+    target_reference_re: re.Pattern[str]  # "vượt chỉ tiêu", "168% chỉ tiêu": a yardstick, not a target
+
+
+@lru_cache(maxsize=1)
+def plan_cues() -> PlanCues:
+    """The plan-document cues of context/vi/cues.yaml, compiled once."""
+    c = load_yaml("context", "cues.yaml")
+    titles = alternation([w.upper() for w in c["plan_titles"]])
+    return PlanCues(
+        title_re=re.compile(rf"(?:{titles})(?![\w])"),
+        section_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_section_headings'])})(?![\w])"),
+        opener_re=re.compile(
+            rf"(?im)(?:^[ \t\-+•*]*|[.!?;]\s+)(?:{alternation(c['plan_openers'])})(?![\w])"
+        ),
+        result_re=re.compile(rf"(?i)(?<![\w])(?:{_words_re(c['result_cues'])})(?![\w])"),
+        target_reference_re=re.compile(rf"(?i)(?:{'|'.join(c['target_references'])})"),
+    )
+
+
+SUB_HEADING = re.compile(r"[ \t]*(?:(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[.)]|(?P<letter>[a-zđ])\))\s*\S")
+TITLE_LINES = 15  # a plan's title ("KẾ HOẠCH …") stands in the first lines
+
+
+def _sub_level(m: re.Match[str]) -> int:
+    """"2." → 1, "2.1." → 2, "a)" → 3: how deep a numbered sub-heading sits."""
+    return m.group("num").count(".") + 1 if m.group("num") else 3
+
+
 def programme_zones(text: str) -> Zones:
-    """Where the plan parts of a report begin and end ("I. ĐỊNH HƯỚNG …", "Phần thứ hai …")."""
-    c = cues()
+    """Where the plan parts of a report begin and end: a plan document ("KẾ HOẠCH …"), a plan part
+    ("I. ĐỊNH HƯỚNG …", "Phần thứ hai …"), a plan section ("2. Các chỉ tiêu chủ yếu")."""
+    c, p = cues(), plan_cues()
     starts: list[int] = []
     flags: list[bool] = []
+    plan_document = False
+    top_flag = False
+    section_level: int | None = None  # level of the open plan section, if any
     pos = 0
-    for line in text.split("\n"):
+    for n, line in enumerate(text.split("\n")):
+        stripped = line.strip(" \t*")
+        if n < TITLE_LINES and not starts and p.title_re.match(stripped):
+            plan_document = True
         if len(line) < 200 and _is_top_heading(line):
+            if c.results_re.search(line):
+                top_flag = False
+            else:
+                top_flag = bool(c.programme_re.search(line)) or plan_document
             starts.append(pos)
-            flags.append(bool(c.programme_re.search(line)) and not c.results_re.search(line))
+            flags.append(top_flag)
+            section_level = None
+        elif len(line) < 120 and (sub := SUB_HEADING.match(line)):
+            level = _sub_level(sub)
+            if section_level is not None and level <= section_level:
+                starts.append(pos)
+                flags.append(top_flag)
+                section_level = None
+            if p.section_re.search(line) and not c.results_re.search(line):
+                starts.append(pos)
+                flags.append(True)
+                section_level = level
         pos += len(line) + 1
     footnotes = []
     for m in FOOTNOTE_LINE.finditer(text):
@@ -159,7 +238,21 @@ def programme_zones(text: str) -> Zones:
         ref = re.compile(rf"(?<![{SUPERSCRIPT}]){marker}(?![{SUPERSCRIPT}])").search(text)
         if ref and ref.start() != m.start(1):
             footnotes.append((m.start(), m.end(), ref.start()))
-    return Zones(starts, flags, footnotes)
+    return Zones(starts, flags, footnotes, governed_spans(text))
+
+
+def governed_spans(text: str) -> list[tuple[int, int]]:
+    """"Theo Kế hoạch, …" to the end of its paragraph, and the bullet list after it when it ends in ":"."""
+    spans = []
+    for m in plan_cues().opener_re.finditer(text):
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        if text[m.end() : end].rstrip().endswith(":"):
+            while end < len(text) and BULLET_LINE.match(text, end + 1):
+                nxt = text.find("\n", end + 1)
+                end = len(text) if nxt < 0 else nxt
+        spans.append((m.start(), end))
+    return spans
 
 
 BULLET_LINE = re.compile(r"[ \t]*[-+•*]")

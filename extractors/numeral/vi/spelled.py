@@ -9,6 +9,7 @@ from extractors.count.vi.rules import noun_after
 from extractors.data import alternation, load_yaml
 from extractors.money.vi.rules import currency_after
 from extractors.numeral.vi.rules import grammar, parse_spelled
+from extractors.percent.vi.rules import percent_after
 from extractors.scan import Draft, Scan
 
 
@@ -53,28 +54,50 @@ def read_words(s: Scan) -> None:
                 "count.vague_amount", 0.4, approx="about", noun_start=noun.start,
             ))
     for m in g.spelled_re.finditer(text):
-        if any(vs <= m.start() < ve for vs, ve in vague_spans) or word_guards()[0].search(
-            text, max(0, m.start() - 8), m.start()
-        ):
+        if any(vs <= m.start() < ve for vs, ve in vague_spans):
             continue
-        value = parse_spelled(m.group())
-        if value is None or value == 0:
-            continue
-        words = m.group().lower().split()
-        if len(words) == 1 and words[0] in lone_skipped():
-            continue
-        if cur := currency_after(text, m.end()):
-            s.drafts.append(Draft(m.start(), cur[1], "money", value, cur[0], "money.spelled", 0.7))
-            continue
-        noun = noun_after(text, m.end(), allow_unknown=False)
-        if not noun or "\n" in text[m.end() : noun.start] or text[noun.start].isupper():
-            continue
-        if words == [one_word()] and (
-            word_guards()[1].search(text, max(0, m.start() - 12), m.start())
-            or noun.unit.split()[0] in one_not_a_count()
-        ):
-            continue
-        s.drafts.append(Draft(
-            m.start(), noun.end, "count", value, noun.unit, "count.spelled_number", 0.7,
-            noun_start=noun.start,
-        ))
+        for start, end in _readable_parts(text, m.start(), m.end()):
+            read_spelled(s, start, end)
+
+
+def _readable_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span itself when it reads as one number, else its comma-separated parts ("hai triệu, ba triệu")."""
+    if "," not in text[start:end] or parse_spelled(text[start:end]) is not None:
+        return [(start, end)]
+    parts, pos = [], start
+    for piece in text[start:end].split(","):
+        lead = len(piece) - len(piece.lstrip())
+        parts.append((pos + lead, pos + len(piece.rstrip())))
+        pos += len(piece) + 1
+    return parts
+
+
+def read_spelled(s: Scan, start: int, end: int) -> None:
+    """One spelled number: money before a currency, percent before "phần trăm", else a count before a noun."""
+    text = s.text
+    if word_guards()[0].search(text, max(0, start - 8), start):
+        return
+    written = text[start:end]
+    value = parse_spelled(written)
+    if value is None or value == 0:
+        return
+    words = written.lower().split()
+    if (pend := percent_after(text, end)) is not None:
+        s.drafts.append(Draft(start, pend, "percent", value, "%", "percent.spelled", 0.7))
+        return
+    if len(words) == 1 and words[0] in lone_skipped():
+        return
+    if cur := currency_after(text, end):
+        s.drafts.append(Draft(start, cur.end, "money", value * cur.factor, cur.code, "money.spelled", 0.7))
+        return
+    noun = noun_after(text, end, allow_unknown=False)
+    if not noun or "\n" in text[end : noun.start] or text[noun.start].isupper():
+        return
+    if words == [one_word()] and (
+        word_guards()[1].search(text, max(0, start - 12), start)
+        or noun.unit.split()[0] in one_not_a_count()
+    ):
+        return
+    s.drafts.append(Draft(
+        start, noun.end, "count", value, noun.unit, "count.spelled_number", 0.7, noun_start=noun.start,
+    ))

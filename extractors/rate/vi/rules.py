@@ -68,10 +68,10 @@ def read_price(s: Scan, count: Draft, price: re.Match[str]) -> None:
     end = price.end()
     cur = currency_after(s.text, end)
     if cur:
-        end = cur[1]
+        end, value = cur.end, value * cur.factor
     elif value < 1000:
         return
     s.drafts.append(Draft(
-        price.start("n"), end, "rate", value, cur[0] if cur else "VND", "rate.count_slash_price", 0.8,
+        price.start("n"), end, "rate", value, cur.code if cur else "VND", "rate.count_slash_price", 0.8,
         per=count.unit.split()[0],
     ))

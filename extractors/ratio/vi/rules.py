@@ -23,8 +23,8 @@ def could_be_date(a: Decimal, b: Decimal) -> bool:
 
 
 def plausible(a: Decimal, b: Decimal) -> bool:
-    """A share of a whole: 0 ≤ a ≤ b, b > 0."""
-    return 0 <= a <= b and b > 0
+    """A count against another: a ≥ 0, b > 0; a may exceed b ("971/876 hộ": achieved over planned)."""
+    return a >= 0 and b > 0
 
 
 def read_ratio(s: Scan, a_start: int, a: Decimal, slash: re.Match[str]) -> None:
