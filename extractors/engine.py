@@ -50,6 +50,8 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
     """Classify one digit candidate: percent, ratio, money/rate, quantity, count, or nothing."""
     text = s.text
     a_start, a_end = m.span("a")
+    if s.drafts and s.drafts[-1].end > a_start:
+        return  # already read as part of the figure before ("896 suất quà / 300.000 đồng")
     if s.blocked.hit(a_start, a_end) or is_footnote_marker(s.document, a_start, m.group("a")):
         return
     if s.weak.hit(a_start, a_end) and not counted_next(text, a_end):

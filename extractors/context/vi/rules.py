@@ -104,14 +104,16 @@ def modality(sentence_left: str, in_programme: bool, left_of_number: str) -> str
     A target named only as the yardstick of a result ("vượt chỉ tiêu", "đạt 168% chỉ tiêu") is no
     target cue; in a plan, a sentence that reports a result ("đã", "kết quả") is actual."""
     c, p = cues(), plan_cues()
-    left = p.target_reference_re.sub(" ", sentence_left)
+    left = sentence_left
     if c.target_re.search(left):
-        return "target"
+        left = p.target_reference_re.sub(" ", sentence_left)
+        if c.target_re.search(left):
+            return "target"
     if c.estimate_re.search(left):
         return "estimate"
     if c.change_verb_any_re.search(left_of_number):
         return "change"  # the caller drops it again when the sentence compares with nothing
-    if in_programme and not p.result_re.search(left) and left.strip() == sentence_left.strip():
+    if in_programme and left is sentence_left and not p.result_re.search(left):
         return "target"
     return "actual"
 
@@ -182,15 +184,14 @@ def plan_cues() -> PlanCues:
     return PlanCues(
         title_re=re.compile(rf"(?:{titles})(?![\w])"),
         section_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_section_headings'])})(?![\w])"),
-        opener_re=re.compile(
-            rf"(?im)(?:^[ \t\-+•*]*|[.!?;]\s+)(?:{alternation(c['plan_openers'])})(?![\w])"
-        ),
+        opener_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_openers'])})(?![\w])"),
         result_re=re.compile(rf"(?i)(?<![\w])(?:{_words_re(c['result_cues'])})(?![\w])"),
         target_reference_re=re.compile(rf"(?i)(?:{'|'.join(c['target_references'])})"),
     )
 
 
 SUB_HEADING = re.compile(r"[ \t]*(?:(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[.)]|(?P<letter>[a-zđ])\))\s*\S")
+OPENS_SENTENCE = re.compile(r"(?:^|\n)[ \t\-+•*]*$|[.!?;]\s+$")  # what may stand before an opener
 TITLE_LINES = 15  # a plan's title ("KẾ HOẠCH …") stands in the first lines
 
 
@@ -245,6 +246,8 @@ def governed_spans(text: str) -> list[tuple[int, int]]:
     """"Theo Kế hoạch, …" to the end of its paragraph, and the bullet list after it when it ends in ":"."""
     spans = []
     for m in plan_cues().opener_re.finditer(text):
+        if not OPENS_SENTENCE.search(text, max(0, m.start() - 8), m.start()):
+            continue  # "… được giao theo kế hoạch": not at a sentence start
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
         if text[m.end() : end].rstrip().endswith(":"):

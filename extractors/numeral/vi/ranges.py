@@ -33,6 +33,7 @@ def join_ranges(s: Scan) -> None:
             opened = between.search(s.text, max(0, prev.start - 8), prev.start)
             if range_word.fullmatch(gap) or (and_word.fullmatch(gap) and opened):
                 prev.end, prev.upper, prev.approx = d.end, d.value, "range"
+                prev.noun_start = d.noun_start if d.noun_start is not None else prev.noun_start
                 prev.rule = f"{prev.rule}+range"
                 continue
         out.append(d)

@@ -75,7 +75,7 @@ def grammar() -> Grammar:
     lex = load_yaml("numeral", "lexicon.yaml")
     word_scales = {k: Decimal(v) for k, v in lex["scale"].items()}
     scales = {**word_scales, **{k: Decimal(v) for k, v in lex["digit_scale"].items()}}
-    scale_re = rf"(?:{alternation(list(scales))})(?![\w])"
+    scale_re = rf"(?:{alternation(list(scales))})(?![\w])(?!\.\w)"  # "120 tr.đ": "tr.đ" is one word
     scale_seq = rf"{scale_re}(?:\s+{scale_re})*"
     ranges = alternation(lex["range_words"])
     half = alternation(lex["half"])
