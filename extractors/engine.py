@@ -23,6 +23,7 @@ from extractors.quantity.vi.rules import unit_after
 from extractors.rate.vi.rules import amount_after_slash, per_after, per_before, per_each_after, read_price
 from extractors.ratio.vi.rules import read_ratio, slash_after
 from extractors.scan import Draft, Scan, same_block, sentence_starts
+from extractors.table.vi.flat import flat_cell
 from extractors.tables import table_figure
 from pipeline.document import Document
 
@@ -125,6 +126,10 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
     table = table_figure(s.document, a_start, end, value)
     if table:
         s.drafts.append(Draft(a_start, end, *table))
+        return
+    if upper is None and (flat := flat_cell(text, a_start, end, value)):
+        kind, amount, unit, label = flat
+        s.drafts.append(Draft(a_start, end, kind, amount, unit, "table.flat_cell", 0.7, indicator=label))
         return
     sent = text[slice(*s.sentence(a_start))]
     if (money_shaped(a_text) or has_scale(a_text)) and sentence_speaks_of_money(sent):

@@ -30,7 +30,7 @@ class Draft:
     approx: str = "exact"
     upper: Decimal | None = None
     noun_start: int | None = None  # where the counted noun begins (counts and ratios)
-    quote_start: int | None = None  # where the quote begins when it opens before the number ("USD 1.200")
+    indicator: str = ""  # set when the reading itself knows it (a flattened table's row label)
 
 
 @dataclass(slots=True)

@@ -49,6 +49,8 @@ def finish(s: Scan) -> list[Figure]:
         block = document.block_at(d.start) if document.blocks else None
         if block is not None and block.cell is not None and block.cell.row_header:
             indicator, subject = block.cell.row_header, block.cell.col_header.split(" > ")[-1]
+        elif d.indicator:
+            indicator, subject = d.indicator, ""
         else:
             indicator = describe(
                 s_text, d.kind, (d.start, d.end), d.noun_start, d.per, figures, sent_start, next_start,

@@ -82,6 +82,8 @@ def read_spelled(s: Scan, start: int, end: int) -> None:
     if value is None or value == 0:
         return
     words = written.lower().split()
+    if all(w in grammar().word_scales for w in words):
+        return  # "(triệu đồng)": a scale word alone names a unit, it states no amount
     if (pend := percent_after(text, end)) is not None:
         s.drafts.append(Draft(start, pend, "percent", value, "%", "percent.spelled", 0.7))
         return
