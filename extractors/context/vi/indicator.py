@@ -55,6 +55,7 @@ class Rules:
 
     phrase_break_re: re.Pattern[str]
     before_break_re: re.Pattern[str]
+    person_re: re.Pattern[str]  # "Chị Lò Thị Mai": a person named before a figure is not what it counts
     trim: frozenset[str]
     trim_edges: frozenset[str]  # first and last words of the trim entries, to skip most lookups
     trim_tail: frozenset[str]
@@ -86,6 +87,9 @@ def rules() -> Rules:
     return Rules(
         phrase_break_re=words("phrase_breaks"),
         before_break_re=words("clause_breaks_before"),
+        person_re=re.compile(
+            rf"(?<![\w])(?i:{alternation(data['person_titles'])})\s+[A-ZĐÂĂÊÔƠƯ][\w]*(?:\s+[A-ZĐÂĂÊÔƠƯ][\w]*){{0,4}}"
+        ),
         trim=frozenset(w.lower() for w in trim_words),
         trim_edges=frozenset(w.lower().split()[k] for w in trim_words for k in (0, -1)),
         trim_tail=frozenset(w.lower() for w in data["trim_tail_words"]),
@@ -268,6 +272,8 @@ def phrase_before(text: str, lo: int, pos: int) -> tuple[int, int]:
             cut = m.end()
     for subject in cues().subject_re.finditer(text, cut, pos):
         cut = max(cut, subject.end())
+    for person in r.person_re.finditer(text, cut, pos):
+        cut = max(cut, person.end())
     span = trim(text, cut, pos)
     words = [t for t in TOKEN.finditer(text, *span) if _is_word(t.group())]
     if len(words) > MAX_WORDS:
