@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 from extractors.context.vi import rules as context
+from extractors.data import alternation, load_yaml
 from pipeline.document import Block
 from pipeline.figure import Figure
 
@@ -13,6 +16,7 @@ from pipeline.figure import Figure
 def link_parts(text: str, figures: list[Figure], blocks: list[Block]) -> None:
     """part_of: parenthesised lists after a total, "Trong đó …" breakdowns, a table row's total column."""
     ends = [f.char_end for f in figures]
+    named = cache(lambda: named_places(text))
     for i, total in enumerate(figures):
         m = re.compile(r"\s*\(").match(text, total.char_end)
         if not m:
@@ -20,6 +24,7 @@ def link_parts(text: str, figures: list[Figure], blocks: list[Block]) -> None:
         close = text.find(")", m.end(), m.end() + 600)
         if close < 0:
             continue
+        labelled: list[tuple[Figure, str]] = []
         for j in range(i + 1, len(figures)):
             f = figures[j]
             if f.char_start >= close:
@@ -27,8 +32,18 @@ def link_parts(text: str, figures: list[Figure], blocks: list[Block]) -> None:
             if f.part_of is None and can_be_part(f, total):
                 f.part_of = i
                 label = LIST_LABEL.search(text, m.end() - 1, f.char_start)
-                if label and label.group("name")[:1].isupper():
-                    f.subject = label.group("name").strip()
+                name = label.group("name").strip() if label else ""
+                if name:
+                    labelled.append((f, name))
+        # one place among the labels makes the list a list of places ("xã Nam Dong …; Đak Rông …")
+        places = any(is_place_label(name, named) for _, name in labelled)
+        for f, name in labelled:
+            if not name[:1].isupper():
+                continue  # "xã Nam Dong …": the sentence's own subject rule already names it
+            if places:
+                f.subject = name
+            else:
+                f.indicator = name  # "(Trâu 1.200 con; Bò 3.500 con)": what the part counts
     for cue_start, cue_end in context.part_cue_spans(text):
         k = bisect.bisect_right(ends, cue_start) - 1
         if k < 0:
@@ -88,6 +103,33 @@ def _breakdown_end(text: str, cue_end: int) -> int:
         return pos
     m = re.compile(r"[.!?](?:\s|$)|\n").search(text, cue_end)
     return m.start() if m else len(text)
+
+
+NAME = re.compile(r"[A-ZĐÂĂÊÔƠƯ][\w’']*(?:[ -][A-ZĐÂĂÊÔƠƯ][\w’']*)*")
+
+
+def is_place_label(label: str, named: Callable[[], frozenset[str]]) -> bool:
+    """A list label is a subject when it names a place or body: "xã Nam Dong", or "Nam Dong" when the
+    document names it after a place word somewhere (`named`: "các xã Nam Dong, Ea Pô"); never "Bò"."""
+    if context.cues().subject_re.fullmatch(label):
+        return True
+    return label[:1].isupper() and label in named()
+
+
+@lru_cache(maxsize=1)
+def _place_names_re() -> re.Pattern[str]:
+    """A place word and the names after it, joined by commas or "và" (context/vi/cues.yaml)."""
+    c = load_yaml("context", "cues.yaml")
+    joiners = alternation(c["subject_name_joiners"])
+    return re.compile(
+        rf"(?<![\w])(?i:{alternation(c['subject_places'])})\s+(?P<names>{NAME.pattern}(?:(?:{joiners}){NAME.pattern})*)"
+    )
+
+
+def named_places(text: str) -> frozenset[str]:
+    """Every capitalised name the document introduces after a place word."""
+    found = _place_names_re().finditer(text)
+    return frozenset(n.group() for m in found for n in NAME.finditer(m.group("names")))
 
 
 LIST_LABEL = re.compile(r"(?:^|[;(])\s*(?P<name>[^;()\d]{2,60}?)\s*$")

@@ -82,7 +82,14 @@ def grammar() -> Grammar:
     decimal = alternation(lex["decimal_words"])
     number = rf"{NUMBER}(?:\s+(?:{decimal})\s+\d+(?![\d.,]))?"
     # "1 tỷ 200 triệu", then a last group without a scale ("1 nghìn 500") or "rưỡi" ("3 triệu rưỡi")
-    tail = rf"(?:\s+(?:{half})(?![\w])|\s+\d{{1,3}}(?![\d.,/%\w]|\s*(?:{scale_re}|%)))?"
+    # a three-digit last group always ("1 nghìn 500 suất"); a shorter one only before a currency word
+    # or the clause's end ("1 triệu 2 đồng"): "2 triệu 15 hộ" is two figures, not 2 150 000 hộ
+    money = alternation(list(load_yaml("money", "lexicon.yaml")["currency"]))
+    tail = (
+        rf"(?:\s+(?:{half})(?![\w])"
+        rf"|\s+\d{{3}}(?![\d.,/%\w]|\s*(?:{scale_re}|%))"
+        rf"|\s+\d{{1,2}}(?=[ \t]?(?:{money})(?![\w])|[ \t]*(?:[;.)]|,\s|$)))?"
+    )
     amount = rf"{number}(?:\s*{scale_seq}(?:\s+{number}\s*{scale_seq})*{tail})?"
     number_re = re.compile(
         rf"(?<![\w.,/])(?P<a>{amount})"
