@@ -55,3 +55,9 @@ def first_word_length(syllables: Sequence[str]) -> int:
     if len(syllables) < 2 or not nlp_enabled():
         return 1
     return first_word_syllables(tuple(syllables[:WINDOW_WORDS]))
+
+
+def load() -> None:
+    """Load the segmenter now (about a second of CPU once per process), e.g. before forking workers."""
+    if nlp_enabled():
+        _tagger()
