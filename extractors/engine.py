@@ -96,7 +96,8 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
             upper *= cur.factor
         read_money(s, emit, a_start, cur.end, cur.code)
         return
-    if before := currency_before(text, start):
+    before = currency_before(text, start)
+    if before and not (s.drafts and s.drafts[-1].end > before[1]):  # "2 tỷ USD 50 dự án": USD is taken
         start = before[1]
         read_money(s, emit, a_start, end, before[0])
         return

@@ -163,7 +163,7 @@ def negative_before(text: str, start: int) -> int | None:
     A "-" opening a line is a bullet, one after a number or a word glued to it joins a range or a name."""
     if m := _negative_word_re().search(text, max(0, start - 6), start):
         return m.start()
-    if start == 0 or text[start - 1] != "-":
+    if start == 0 or text[start - 1] not in "-−":  # hyphen-minus or the minus sign
         return None
     before = text[: start - 1]
     line = before[before.rfind("\n") + 1 :]
