@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from extractors.context.vi import rules as context
+from extractors.context.vi.zones import programme_zones
 from extractors.count.vi.rules import noun_after
 from extractors.money.vi.rules import currency_after, currency_before, money_shaped, sentence_speaks_of_money
 from extractors.nonfigure.vi.rules import blocked_spans
@@ -37,7 +37,7 @@ def scan(document: Document) -> Scan:
     nonfigures = blocked_spans(text)
     s = Scan(
         document, text, nonfigures.hard, nonfigures.weak, sentence_starts(text),
-        context.programme_zones(text),
+        programme_zones(text),
     )
     for m in grammar().number_re.finditer(text):
         read_number(s, m)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractors.context.vi.rules import Zones
+from extractors.context.vi.zones import Zones
 from extractors.nonfigure.vi.rules import Blocked
 from pipeline.document import Document
 
