@@ -10,25 +10,30 @@ from extractors.scan import Draft, Scan
 
 
 @lru_cache(maxsize=1)
-def _joiners() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """(a range word between two figures, "và" between them, "giữa" before the first), from the lexicon."""
+def _joiners() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(a range word between two figures, "và" between them, "giữa" before the first, a change verb
+    before the first: "tăng từ 10% đến 15%" goes from one level to another, it is no range)."""
     lex = load_yaml("numeral", "lexicon.yaml")
     words = [w for w in lex["range_words"] if w != "và"]
+    verbs = alternation(load_yaml("context", "cues.yaml")["modality"]["change_verbs"])
+    openers = alternation(lex["range_openers"])
     return (
         re.compile(rf"\s*(?:{alternation(words)})\s*$"),
         re.compile(r"\s+và\s+$"),
         re.compile(rf"(?i)(?<![\w]){re.escape(lex['range_between'])}\s+$"),
+        re.compile(rf"(?i)(?<![\w])(?:{verbs})\s+(?:(?:{openers})\s+)?$"),
     )
 
 
 def join_ranges(s: Scan) -> None:
     """Two figures of one kind and unit joined by a range word become one range figure
     (otherwise consolidation would add the lower and the upper end together)."""
-    range_word, and_word, between = _joiners()
+    range_word, and_word, between, change = _joiners()
     out: list[Draft] = []
     for d in s.drafts:
         prev = out[-1] if out else None
-        if prev is not None and _joinable(prev, d):
+        moved = prev is not None and change.search(s.text, max(0, prev.start - 20), prev.start)
+        if prev is not None and _joinable(prev, d) and not moved:
             gap = s.text[prev.end : d.start]
             opened = between.search(s.text, max(0, prev.start - 8), prev.start)
             if range_word.fullmatch(gap) or (and_word.fullmatch(gap) and opened):
