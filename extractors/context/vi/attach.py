@@ -41,6 +41,8 @@ def finish(s: Scan) -> list[Figure]:
         elif approx == "exact" and (after := context.approx_after(s_text, d.end)):
             approx = after
         plan = zones.is_programme(d.start) or zones.is_governed(d.start)
+        if plan and context.plan_cues().target_reference_re.match(s_text, d.start):
+            plan = False  # "đạt 168% chỉ tiêu giao": the share of a target reached is a result
         mod = context.modality(scope, plan, left[clause_at:])
         if mod in ("actual", "estimate") and context.change_after(s_text, d.start, d.end):
             mod = "change"  # "ước tăng 5% so với cùng kỳ": the figure is the change
