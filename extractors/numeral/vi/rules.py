@@ -75,7 +75,8 @@ def grammar() -> Grammar:
     lex = load_yaml("numeral", "lexicon.yaml")
     word_scales = {k: Decimal(v) for k, v in lex["scale"].items()}
     scales = {**word_scales, **{k: Decimal(v) for k, v in lex["digit_scale"].items()}}
-    scale_re = rf"(?:{alternation(list(scales))})(?![\w])(?!\.\w)"  # "120 tr.đ": "tr.đ" is one word
+    # a scale word ends before a letter-free boundary: "1tr5" has its scale; "120 tr.đ": "tr.đ" is one word
+    scale_re = rf"(?:{alternation(list(scales))})(?![^\W\d_])(?!\.\w)"
     scale_seq = rf"{scale_re}(?:\s+{scale_re})*"
     ranges = alternation(lex["range_words"])
     half = alternation(lex["half"])
@@ -87,8 +88,9 @@ def grammar() -> Grammar:
     money = alternation(list(load_yaml("money", "lexicon.yaml")["currency"]))
     tail = (
         rf"(?:\s+(?:{half})(?![\w])"
-        rf"|\s+\d{{3}}(?![\d.,/%\w]|\s*(?:{scale_re}|%))"
-        rf"|\s+\d{{1,2}}(?=[ \t]?(?:{money})(?![\w])|[ \t]*(?:[;.)]|,\s|$)))?"
+        rf"|\s+\d{{3}}(?![\d/%\w]|[.,]\d|\s*(?:{scale_re}|%))"
+        rf"|\s+\d{{1,2}}(?=[ \t]?(?:{money})(?![\w])|[ \t]*(?:[;.)]|,\s|$))"
+        rf"|(?<=[^\W\d_])\d{{1,3}}(?![\d/%\w]|[.,]\d))?"  # glued: "1tr5" = 1 500 000
     )
     amount = rf"{number}(?:\s*{scale_seq}(?:\s+{number}\s*{scale_seq})*{tail})?"
     number_re = re.compile(
