@@ -27,6 +27,7 @@ class Cues:
     change_verb_re: re.Pattern[str]
     change_ref_re: re.Pattern[str]
     change_verb_any_re: re.Pattern[str]
+    level_re: re.Pattern[str]  # "giảm xuống còn ": the amount after is a level, not a change
     programme_re: re.Pattern[str]
     results_re: re.Pattern[str]
     part_re: re.Pattern[str]
@@ -72,6 +73,10 @@ def cues() -> Cues:
         ),
         change_ref_re=word(c["modality"]["change_reference"]),
         change_verb_any_re=word(c["modality"]["change_verbs"]),
+        level_re=re.compile(
+            rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})"
+            rf"(?:\s+(?:{alternation(c['modality']['level_particles'])}))+\s*$"
+        ),
         programme_re=word(c["programme_headings"]),
         results_re=word(c["results_headings"]),
         part_re=word(c["part_cues"]),
@@ -110,7 +115,7 @@ def modality(sentence_left: str, in_programme: bool, left_of_number: str) -> str
             return "target"
     if c.estimate_re.search(left):
         return "estimate"
-    if c.change_verb_any_re.search(left_of_number):
+    if c.change_verb_any_re.search(left_of_number) and not c.level_re.search(left_of_number):
         return "change"  # the caller drops it again when the sentence compares with nothing
     if in_programme and left is sentence_left and not p.result_re.search(left):
         return "target"
