@@ -20,7 +20,14 @@ from extractors.numeral.vi.rules import grammar, has_scale, negative_before, par
 from extractors.numeral.vi.spelled import read_words
 from extractors.percent.vi.rules import percent_after
 from extractors.quantity.vi.rules import unit_after
-from extractors.rate.vi.rules import amount_after_slash, per_after, per_before, per_each_after, read_price
+from extractors.rate.vi.rules import (
+    amount_after_slash,
+    count_per_after,
+    per_after,
+    per_before,
+    per_each_after,
+    read_price,
+)
 from extractors.ratio.vi.rules import read_ratio, slash_after
 from extractors.scan import Draft, Scan, same_block, sentence_starts
 from extractors.table.vi.flat import flat_cell
@@ -115,6 +122,9 @@ def read_number(s: Scan, m: re.Match[str]) -> None:
         if per_word := per_each_after(text, noun.end):  # "300 suất quà mỗi tỉnh": so many for each
             emit("rate", noun.end, noun.unit, "rate.count_each_noun", 0.8, per=per_word,
                  noun_start=noun.start)
+            return
+        if per := count_per_after(text, noun.end):  # "3 buổi/tuần"
+            emit("rate", per[1], noun.unit, "rate.count_per_noun", 0.8, per=per[0], noun_start=noun.start)
             return
         d = emit(
             "count", noun.end, noun.unit, "count.known_noun" if noun.known else "count.any_noun",

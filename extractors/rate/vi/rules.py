@@ -57,6 +57,18 @@ def per_each_after(text: str, end: int) -> str | None:
     return noun.unit if noun else None
 
 
+@lru_cache(maxsize=1)
+def count_per_nouns() -> frozenset[str]:
+    """Nouns after a slash that make a count a rate ("3 buổi/tuần"), from rate/vi/lexicon.yaml."""
+    return frozenset(load_yaml("rate", "lexicon.yaml")["count_per_nouns"])
+
+
+def count_per_after(text: str, pos: int) -> tuple[str, int] | None:
+    """("tuần", end) for "/tuần" right after a counted noun ending at pos, when it is a per noun."""
+    per = per_after(text, pos)
+    return per if per and per[0] in count_per_nouns() else None
+
+
 def amount_after_slash(text: str, pos: int) -> re.Match[str] | None:
     """The "/300.000" after a count ("896 suất quà/300.000"): the price of each."""
     return AMOUNT_AFTER_SLASH.match(text, pos)
