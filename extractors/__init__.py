@@ -15,7 +15,8 @@ from pipeline.figure import Figure
 
 def extract_figures(document: Document) -> list[Figure]:
     """All figures of a document, sorted by char_start; `part_of` indexes into this same list."""
-    from extractors.engine import finish, scan
+    from extractors.context.vi.attach import finish
+    from extractors.engine import scan
     from extractors.tables import apply_table_columns
 
     with localcontext(Context(prec=80)):  # enough digits that no amount is ever rounded

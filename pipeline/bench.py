@@ -57,6 +57,7 @@ def bench_extract(samples: Path, megabytes: float, runs: int, top: int) -> None:
     print(f"extract: {len(docs)} documents, {kb / 1000:.2f} MB of text, {figures} figures per pass")
     print(f"extract: median of {runs} runs {seconds:.2f} s  →  {kb / seconds:,.0f} KB/s  "
           f"{figures / seconds:,.0f} figures/s  (runs: {', '.join(f'{r[0]:.2f}' for r in results)} s)")
+    bench_cold_segmenter(samples, runs)
     profile = cProfile.Profile()
     profile.enable()
     run_once(docs)
@@ -65,6 +66,35 @@ def bench_extract(samples: Path, megabytes: float, runs: int, top: int) -> None:
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(top)
     print(f"extract: cProfile, top {top} by cumulative time (one pass; profiling slows it down)")
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:6000])
+
+
+def bench_cold_segmenter(samples: Path, runs: int) -> None:
+    """The seeds once each with the word segmenter's memory emptied before every report, so no noun
+    window is remembered from another copy: the rate for reports that share nothing."""
+    from extractors.count.vi.segment import first_word_syllables, nlp_enabled
+
+    docs = [
+        Document(text=canonical_text(p.read_text(encoding="utf-8-sig")), blocks=[], path=p.name, format="txt",
+                 sha256="")
+        for p in sorted(samples.glob("*.txt"))
+    ]
+    kb = sum(len(d.text.encode("utf-8")) for d in docs) / 1000
+    times = []
+    calls = 0
+    for _ in range(runs):
+        elapsed = 0.0
+        calls = 0
+        for d in docs:
+            first_word_syllables.cache_clear()
+            start = time.perf_counter()
+            extract_figures(d)
+            elapsed += time.perf_counter() - start
+            calls += first_word_syllables.cache_info().misses
+        times.append(elapsed)
+    seconds = statistics.median(times)
+    state = "on" if nlp_enabled() else "off (TONGHOP_NLP=0)"
+    print(f"extract: word segmenter {state}; cold memory per report: {kb:.0f} KB in {seconds:.3f} s  →  "
+          f"{kb / seconds:,.0f} KB/s  ({calls} segmenter calls over the {len(docs)} reports)")
 
 
 def bench_flow(samples: Path, docs: int = 1000, per_task: int = 0) -> None:

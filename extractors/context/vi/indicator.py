@@ -56,6 +56,7 @@ class Rules:
 
     phrase_break_re: re.Pattern[str]
     before_break_re: re.Pattern[str]
+    person_re: re.Pattern[str]  # "Chị Lò Thị Mai": a person named before a figure is not what it counts
     trim: frozenset[str]
     trim_edges: frozenset[str]  # first and last words of the trim entries, to skip most lookups
     trim_tail: frozenset[str]
@@ -75,7 +76,11 @@ def rules() -> Rules:
     """context/vi/indicator.yaml, compiled once."""
     data = load_yaml("context", "indicator.yaml")
     each = load_yaml("rate", "lexicon.yaml")["each"]
-    change_verbs = load_yaml("context", "cues.yaml")["modality"]["change_verbs"]
+    cue_data = load_yaml("context", "cues.yaml")
+    change_verbs = cue_data["modality"]["change_verbs"]
+    # approx cues ("không dưới", "trở lên") are stored as approx, never part of the indicator
+    approx_cues = [w for group in ("approx", "approx_after") for ws in cue_data[group].values() for w in ws]
+    trim_words = [*data["trim_words"], *approx_cues]
 
     def words(key: str) -> re.Pattern[str]:
         return re.compile(rf"(?i)(?<![\w])(?:{alternation(data[key])})(?![\w])")
@@ -83,8 +88,11 @@ def rules() -> Rules:
     return Rules(
         phrase_break_re=words("phrase_breaks"),
         before_break_re=words("clause_breaks_before"),
-        trim=frozenset(w.lower() for w in data["trim_words"]),
-        trim_edges=frozenset(w.lower().split()[k] for w in data["trim_words"] for k in (0, -1)),
+        person_re=re.compile(
+            rf"(?<![\w])(?i:{alternation(data['person_titles'])})\s+[A-ZĐÂĂÊÔƠƯ][\w]*(?:\s+[A-ZĐÂĂÊÔƠƯ][\w]*){{0,4}}"
+        ),
+        trim=frozenset(w.lower() for w in trim_words),
+        trim_edges=frozenset(w.lower().split()[k] for w in trim_words for k in (0, -1)),
         trim_tail=frozenset(w.lower() for w in data["trim_tail_words"]),
         money_heads=frozenset(w.lower() for w in data["money_heads"]),
         money_follow_re=re.compile(rf"(?i)\s*(?:{alternation(data['money_follow_leads'])})(?![\w])"),
@@ -265,6 +273,8 @@ def phrase_before(text: str, lo: int, pos: int) -> tuple[int, int]:
             cut = m.end()
     for subject in cues().subject_re.finditer(text, cut, pos):
         cut = max(cut, subject.end())
+    for person in r.person_re.finditer(text, cut, pos):
+        cut = max(cut, person.end())
     span = trim(text, cut, pos)
     words = [t for t in TOKEN.finditer(text, *span) if _is_word(t.group())]
     if len(words) > MAX_WORDS:
@@ -343,7 +353,7 @@ def _own_words(
 
     if noun_start is not None:
         noun = verbatim(text, (noun_start, end))
-        phrase = phrase_after(text, noun_start, keep_until=end, stop=next_start)
+        phrase = phrase_after(text, noun_start, keep_until=end, head=False, stop=next_start)
         if phrase[1] > end:
             return verbatim(text, phrase)
         if ends_with_copula(text, sent_start, start):

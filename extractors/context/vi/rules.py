@@ -1,10 +1,9 @@
-"""Context of a figure: approx, modality, subject, and which total it is part of (indicator: indicator.py)."""
+"""Context of a figure: approx, modality, subject, part cues (indicator.py: indicator; zones.py: plans)."""
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
@@ -21,11 +20,14 @@ def _words_re(words: list[str]) -> str:
 class Cues:
     approx_re: re.Pattern[str]
     approx_kind: dict[str, str]
+    approx_after_re: re.Pattern[str]
+    approx_after_kind: dict[str, str]
     target_re: re.Pattern[str]
     estimate_re: re.Pattern[str]
     change_verb_re: re.Pattern[str]
     change_ref_re: re.Pattern[str]
     change_verb_any_re: re.Pattern[str]
+    level_re: re.Pattern[str]  # "giảm xuống còn ": the amount after is a level, not a change
     programme_re: re.Pattern[str]
     results_re: re.Pattern[str]
     part_re: re.Pattern[str]
@@ -44,6 +46,7 @@ def cues() -> Cues:
     """context/vi/cues.yaml, compiled once."""
     c = load_yaml("context", "cues.yaml")
     kinds = {w.lower(): k for k, ws in c["approx"].items() for w in ws}
+    after_kinds = {w.lower(): k for k, ws in c["approx_after"].items() for w in ws}
     word = lambda ws: re.compile(rf"(?i)(?<![\w])(?:{_words_re(ws)})(?![\w])")  # noqa: E731
     places = alternation(c["subject_places"])
     scopes = alternation(c["subject_scopes"])
@@ -60,6 +63,8 @@ def cues() -> Cues:
     return Cues(
         approx_re=re.compile(rf"(?i)(?<![\w])(?P<cue>{alternation(list(kinds))})\s+$"),
         approx_kind=kinds,
+        approx_after_re=re.compile(rf"(?i)\s+(?P<cue>{alternation(list(after_kinds))})(?![\w])"),
+        approx_after_kind=after_kinds,
         target_re=word(c["modality"]["target"]),
         estimate_re=word(c["modality"]["estimate"]),
         change_verb_re=re.compile(
@@ -68,6 +73,10 @@ def cues() -> Cues:
         ),
         change_ref_re=word(c["modality"]["change_reference"]),
         change_verb_any_re=word(c["modality"]["change_verbs"]),
+        level_re=re.compile(
+            rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})"
+            rf"(?:\s+(?:{alternation(c['modality']['level_particles'])}))+\s*$"
+        ),
         programme_re=word(c["programme_headings"]),
         results_re=word(c["results_headings"]),
         part_re=word(c["part_cues"]),
@@ -80,22 +89,37 @@ def cues() -> Cues:
 def approx_before(text: str, start: int) -> tuple[str, int] | None:
     """("over", cue start) when an approx cue word stands right before the number at start."""
     c = cues()
-    m = c.approx_re.search(text, max(0, start - 16), start)
+    m = c.approx_re.search(text, max(0, start - 20), start)
     if not m:
         return None
     return c.approx_kind[m.group("cue").lower()], m.start()
 
 
-def modality(sentence_left: str, in_programme: bool, left_of_number: str) -> str:
-    """target / estimate / change / actual from the sentence before the figure and its section."""
+def approx_after(text: str, end: int) -> str | None:
+    """"over" for "từ 20 hộ trở lên": an approx cue right after the quote ending at end."""
     c = cues()
-    if c.target_re.search(sentence_left):
-        return "target"
-    if c.estimate_re.search(sentence_left):
+    m = c.approx_after_re.match(text, end)
+    return c.approx_after_kind[m.group("cue").lower()] if m else None
+
+
+def modality(sentence_left: str, in_programme: bool, left_of_number: str) -> str:
+    """target / estimate / change / actual from the sentence before the figure and its section.
+
+    A target named only as the yardstick of a result ("vượt chỉ tiêu", "đạt 168% chỉ tiêu") is no
+    target cue; in a plan, a sentence that reports a result ("đã", "kết quả") is actual."""
+    c, p = cues(), plan_cues()
+    left = sentence_left
+    if c.target_re.search(left):
+        left = p.target_reference_re.sub(" ", sentence_left)
+        if c.target_re.search(left):
+            return "target"
+    if c.estimate_re.search(left):
         return "estimate"
-    if c.change_verb_any_re.search(left_of_number):
+    if c.change_verb_any_re.search(left_of_number) and not c.level_re.search(left_of_number):
         return "change"  # the caller drops it again when the sentence compares with nothing
-    return "target" if in_programme else "actual"
+    if in_programme and left is sentence_left and not p.result_re.search(left):
+        return "target"
+    return "actual"
 
 
 def change_after(text: str, start: int, end: int) -> bool:
@@ -106,60 +130,27 @@ def change_after(text: str, start: int, end: int) -> bool:
     )
 
 
-SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-FOOTNOTE_LINE = re.compile(rf"(?m)^[ \t]*([{SUPERSCRIPT}]+)[^\n]*")
-
-
-@dataclass(slots=True)
-class Zones:
-    """Top-level parts of a document and whether each is a programme (plan) rather than results."""
-
-    starts: list[int]
-    programme: list[bool]
-    footnotes: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, reference offset)
-
-    def is_programme(self, offset: int) -> bool:
-        """Whether offset lies in a plan part; a footnote belongs where its marker is referenced."""
-        for start, end, ref in self.footnotes:
-            if start <= offset < end:
-                offset = ref
-                break
-        i = bisect.bisect_right(self.starts, offset) - 1
-        return i >= 0 and self.programme[i]
+@dataclass(frozen=True, slots=True)
+class PlanCues:
+    title_re: re.Pattern[str]  # "KẾ HOẠCH", "CHƯƠNG TRÌNH" … opening a title line, in capitals
+    section_re: re.Pattern[str]  # "Các chỉ tiêu chủ yếu" in a numbered sub-heading
+    opener_re: re.Pattern[str]  # "Theo Kế hoạch" opening a sentence
+    result_re: re.Pattern[str]  # "đã", "kết quả": the sentence reports a result
+    target_reference_re: re.Pattern[str]  # "vượt chỉ tiêu", "168% chỉ tiêu": a yardstick, not a target
 
 
 @lru_cache(maxsize=1)
-def top_heading_re() -> re.Pattern[str]:
-    """A Roman-numbered line ("II.") or a part line ("Phần thứ hai"), words from cues.yaml."""
+def plan_cues() -> PlanCues:
+    """The plan-document cues of context/vi/cues.yaml, compiled once."""
     c = load_yaml("context", "cues.yaml")
-    part, ordinal = alternation(c["part_heading_words"]), re.escape(c["ordinal_marker"])
-    return re.compile(rf"[IVX]+\s*[.\-/)]|(?i:{part})\s+(?:{ordinal}\s+)?\w+\s*(?:[:.\-–]|$)")
-
-
-def _is_top_heading(line: str) -> bool:
-    """An all-capitals line or a Roman-numbered line: a top-level heading."""
-    s = line.strip(" \t*")
-    return bool(top_heading_re().match(s)) or (len(s) >= 6 and s.isupper())
-
-
-def programme_zones(text: str) -> Zones:
-    """Where the plan parts of a report begin and end ("I. ĐỊNH HƯỚNG …", "Phần thứ hai …")."""
-    c = cues()
-    starts: list[int] = []
-    flags: list[bool] = []
-    pos = 0
-    for line in text.split("\n"):
-        if len(line) < 200 and _is_top_heading(line):
-            starts.append(pos)
-            flags.append(bool(c.programme_re.search(line)) and not c.results_re.search(line))
-        pos += len(line) + 1
-    footnotes = []
-    for m in FOOTNOTE_LINE.finditer(text):
-        marker = m.group(1)
-        ref = re.compile(rf"(?<![{SUPERSCRIPT}]){marker}(?![{SUPERSCRIPT}])").search(text)
-        if ref and ref.start() != m.start(1):
-            footnotes.append((m.start(), m.end(), ref.start()))
-    return Zones(starts, flags, footnotes)
+    titles = alternation([w.upper() for w in c["plan_titles"]])
+    return PlanCues(
+        title_re=re.compile(rf"(?:{titles})(?![\w])"),
+        section_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_section_headings'])})(?![\w])"),
+        opener_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_openers'])})(?![\w])"),
+        result_re=re.compile(rf"(?i)(?<![\w])(?:{_words_re(c['result_cues'])})(?![\w])"),
+        target_reference_re=re.compile(rf"(?i)(?:{'|'.join(c['target_references'])})"),
+    )
 
 
 BULLET_LINE = re.compile(r"[ \t]*[-+•*]")

@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.context.vi.nlp import compound_noun_end, nlp_enabled
+from extractors.count.vi.segment import WINDOW_WORDS, first_word_length
 from extractors.data import load_tsv, load_yaml
 
+ACRONYM = re.compile(r"[A-ZĐ]{2,6}")  # "2 HTX", "15 CCB": an acronym counts like a noun
+ROMAN = re.compile(r"[IVXLCDM]+")  # "khóa XII": a Roman numeral is an ordinal, not a noun
 WORD = re.compile(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*")
 GAP = re.compile(r"[ \t]*\n?[ \t]*")  # a number and its noun may be split by one line break
 LIST_SEP = re.compile(r", ?")
@@ -104,22 +106,40 @@ def noun_after(text: str, pos: int, *, allow_unknown: bool = True) -> Noun | Non
             if follow:
                 unit, end = text[start : follow[1]], follow[1]
             else:
-                nxt = WORD.match(text, end + 1)
-                word = nxt.group() if nxt else ""
+                nxt = _words(text, end + 1, WINDOW_WORDS)
+                word = nxt[0].group() if nxt else ""
                 if word and word.lower() not in lex.stop and word[0].islower() and word not in number_words():
-                    unit, end = text[start : nxt.end()], nxt.end()
+                    end = _word_end(nxt)  # "lượt đại biểu": the classifier's noun, whole
+                    unit = text[start:end]
         elif role == "listable":
             unit, end = _listed(text, start, end)
         return Noun(unit.lower(), start, end, True)
     if not allow_unknown:
         return None
-    words = _words(text, start, 1)
-    if not words or words[0].group().lower() in lex.not_nouns or words[0].group()[0].isupper():
+    words = _words(text, start, WINDOW_WORDS)
+    if not words or words[0].group().lower() in lex.not_nouns:
+        return None
+    first = words[0].group()
+    if first[0].isupper():
+        if ACRONYM.fullmatch(first) and not ROMAN.fullmatch(first):
+            return Noun(first.lower(), start, words[0].end(), False)
         return None  # an unlisted capitalised word after a number is a name ("trường cấp 3 Tân Phú")
-    end = words[0].end()
-    if nlp_enabled():
-        end = compound_noun_end(text, start, end)
+    end = _word_end(words)
     return Noun(text[start:end].lower(), start, end, False)
+
+
+def _word_end(words: list[re.Match[str]]) -> int:
+    """Where the word opening `words` ends, as the segmenter splits them (stop words never join)."""
+    syllables = [w.group() for w in words]
+    joinable = 1
+    while joinable < len(syllables) and not _ends_noun(syllables[joinable]):
+        joinable += 1
+    return words[min(first_word_length(syllables), joinable) - 1].end()
+
+
+def _ends_noun(word: str) -> bool:
+    """A stop word, a capitalised word or a number word never joins the noun before it."""
+    return word.lower() in lexicon().stop or word[0].isupper() or word in number_words()
 
 
 def _listed(text: str, start: int, end: int) -> tuple[str, int]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from extractors.data import alternation, load_yaml
 
@@ -12,30 +14,51 @@ from extractors.data import alternation, load_yaml
 @dataclass(frozen=True, slots=True)
 class MoneyLexicon:
     currency_re: re.Pattern[str]
-    codes: dict[str, str]
+    codes: dict[str, tuple[str, Decimal]]  # written form → (code, factor)
+    before_re: re.Pattern[str]
+    before_codes: dict[str, str]
     cue_re: re.Pattern[str]
+
+
+class Currency(NamedTuple):
+    """A currency word after an amount: its code, where it ends, and the scale it carries ("trđ")."""
+
+    code: str
+    end: int
+    factor: Decimal
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> MoneyLexicon:
     """money/vi/lexicon.yaml, compiled once."""
     lex = load_yaml("money", "lexicon.yaml")
-    codes = dict(lex["currency"])
+    codes = {k: (v, Decimal(1)) for k, v in lex["currency"].items()}
+    codes |= {k: (v[1], Decimal(v[0])) for k, v in lex["scaled_currency"].items()}
     not_after = alternation(lex["not_currency_after"])
     currency_re = re.compile(
         rf"[ \t]?(?P<cur>{alternation(list(codes))})(?![\w])(?!\s+(?:{not_after})(?![\w]))"
     )
+    before = dict(lex["currency_before"])
+    before_re = re.compile(rf"(?<![\w$])(?P<cur>{alternation(list(before))})[ \t]?$")
     cue_re = re.compile(rf"(?i)(?<![\w])(?:{alternation(lex['bare_money_cues'])})(?![\w])")
-    return MoneyLexicon(currency_re, codes, cue_re)
+    return MoneyLexicon(currency_re, codes, before_re, before, cue_re)
 
 
-def currency_after(text: str, pos: int) -> tuple[str, int] | None:
-    """(currency code, end) when a currency word follows the amount ending at pos."""
+def currency_after(text: str, pos: int) -> Currency | None:
+    """The currency word following the amount ending at pos, if any."""
     lex = lexicon()
     m = lex.currency_re.match(text, pos)
     if not m:
         return None
-    return lex.codes[m.group("cur")], m.end()
+    code, factor = lex.codes[m.group("cur")]
+    return Currency(code, m.end(), factor)
+
+
+def currency_before(text: str, start: int) -> tuple[str, int] | None:
+    """(code, where the sign starts) for "USD 1.200", "$1.200": a currency written before the amount."""
+    lex = lexicon()
+    m = lex.before_re.search(text, max(0, start - 5), start)
+    return (lex.before_codes[m.group("cur")], m.start()) if m else None
 
 
 def money_shaped(token: str) -> bool:

@@ -1,0 +1,122 @@
+"""Where a document is a plan: its title, plan parts and sections, and "Theo Kế hoạch, …" sentences.
+
+A figure in a plan zone is a target unless its sentence reports a result (context/vi/rules.modality).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extractors.context.vi.rules import BULLET_LINE, cues, plan_cues
+from extractors.data import alternation, load_yaml
+
+SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+FOOTNOTE_LINE = re.compile(rf"(?m)^[ \t]*([{SUPERSCRIPT}]+)[^\n]*")
+
+
+@dataclass(slots=True)
+class Zones:
+    """Parts of a document and whether each is a programme (plan) rather than results."""
+
+    starts: list[int]
+    programme: list[bool]
+    footnotes: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, reference offset)
+    governed: list[tuple[int, int]] = field(default_factory=list)  # "Theo Kế hoạch, …" and its list
+
+    def is_programme(self, offset: int) -> bool:
+        """Whether offset lies in a plan part; a footnote belongs where its marker is referenced."""
+        for start, end, ref in self.footnotes:
+            if start <= offset < end:
+                offset = ref
+                break
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i >= 0 and self.programme[i]
+
+    def is_governed(self, offset: int) -> bool:
+        """Whether offset lies in a sentence opened by "Theo Kế hoạch" or in the list it opens."""
+        return any(start <= offset < end for start, end in self.governed)
+
+
+@lru_cache(maxsize=1)
+def top_heading_re() -> re.Pattern[str]:
+    """A Roman-numbered line ("II.") or a part line ("Phần thứ hai"), words from cues.yaml."""
+    c = load_yaml("context", "cues.yaml")
+    part, ordinal = alternation(c["part_heading_words"]), re.escape(c["ordinal_marker"])
+    return re.compile(rf"[IVX]+\s*[.\-/)]|(?i:{part})\s+(?:{ordinal}\s+)?\w+\s*(?:[:.\-–]|$)")
+
+
+def _is_top_heading(line: str) -> bool:
+    """An all-capitals line or a Roman-numbered line: a top-level heading."""
+    s = line.strip(" \t*")
+    return bool(top_heading_re().match(s)) or (len(s) >= 6 and s.isupper())
+
+
+SUB_HEADING = re.compile(r"[ \t]*(?:(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[.)]|(?P<letter>[a-zđ])\))\s*\S")
+OPENS_SENTENCE = re.compile(r"(?:^|\n)[ \t\-+•*]*$|[.!?;]\s+$")  # what may stand before an opener
+TITLE_LINES = 15  # a plan's title ("KẾ HOẠCH …") stands in the first lines
+
+
+def _sub_level(m: re.Match[str]) -> int:
+    """"2." → 1, "2.1." → 2, "a)" → 3: how deep a numbered sub-heading sits."""
+    return m.group("num").count(".") + 1 if m.group("num") else 3
+
+
+def programme_zones(text: str) -> Zones:
+    """Where the plan parts of a report begin and end: a plan document ("KẾ HOẠCH …"), a plan part
+    ("I. ĐỊNH HƯỚNG …", "Phần thứ hai …"), a plan section ("2. Các chỉ tiêu chủ yếu")."""
+    c, p = cues(), plan_cues()
+    starts: list[int] = []
+    flags: list[bool] = []
+    plan_document = False
+    top_flag = False
+    section_level: int | None = None  # level of the open plan section, if any
+    pos = 0
+    for n, line in enumerate(text.split("\n")):
+        stripped = line.strip(" \t*")
+        if n < TITLE_LINES and not starts and p.title_re.match(stripped):
+            plan_document = True
+        if len(line) < 200 and _is_top_heading(line):
+            if c.results_re.search(line):
+                top_flag = False
+            else:
+                top_flag = bool(c.programme_re.search(line)) or plan_document
+            starts.append(pos)
+            flags.append(top_flag)
+            section_level = None
+        elif len(line) < 120 and (sub := SUB_HEADING.match(line)):
+            level = _sub_level(sub)
+            if section_level is not None and level <= section_level:
+                starts.append(pos)
+                flags.append(top_flag)
+                section_level = None
+            if p.section_re.search(line) and not c.results_re.search(line):
+                starts.append(pos)
+                flags.append(True)
+                section_level = level
+        pos += len(line) + 1
+    footnotes = []
+    for m in FOOTNOTE_LINE.finditer(text):
+        marker = m.group(1)
+        ref = re.compile(rf"(?<![{SUPERSCRIPT}]){marker}(?![{SUPERSCRIPT}])").search(text)
+        if ref and ref.start() != m.start(1):
+            footnotes.append((m.start(), m.end(), ref.start()))
+    return Zones(starts, flags, footnotes, governed_spans(text))
+
+
+def governed_spans(text: str) -> list[tuple[int, int]]:
+    """"Theo Kế hoạch, …" to the end of its paragraph, and the bullet list after it when it ends in ":"."""
+    spans = []
+    for m in plan_cues().opener_re.finditer(text):
+        if not OPENS_SENTENCE.search(text, max(0, m.start() - 8), m.start()):
+            continue  # "… được giao theo kế hoạch": not at a sentence start
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        if text[m.end() : end].rstrip().endswith(":"):
+            while end < len(text) and BULLET_LINE.match(text, end + 1):
+                nxt = text.find("\n", end + 1)
+                end = len(text) if nxt < 0 else nxt
+        spans.append((m.start(), end))
+    return spans
