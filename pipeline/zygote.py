@@ -437,8 +437,10 @@ def warm_up() -> None:
                 read_document(path)
         with contextlib.suppress(Exception):  # the extractor's data and patterns, loaded once for all
             from extractors import extract_figures
+            from extractors.count.vi.segment import load as load_segmenter
 
             extract_figures(read_document(text))
+            load_segmenter()  # underthesea's model: ~1 s of CPU, paid here once instead of by every child
 
 
 def main(fd: int) -> None:
