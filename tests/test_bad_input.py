@@ -229,7 +229,8 @@ def test_the_inbox_files_every_bad_input_in_quarantine_with_its_code(
 
     inbox = Inbox(tmp_path / "inbox").ensure()
     for name, path in corpus.items():
-        shutil.copyfile(path, inbox.root / name)
+        if name not in SPECIAL:  # a FIFO or a link in the inbox root: see test_hostile_ingest
+            shutil.copyfile(path, inbox.root / name)
     url = f"sqlite:///{tmp_path / 'tonghop.db'}"
     for path in claim_all(inbox, settle_seconds=0):
         claimed = stages.claimed_file(path)
@@ -238,6 +239,8 @@ def test_the_inbox_files_every_bad_input_in_quarantine_with_its_code(
 
     assert not list(inbox.processing.iterdir())
     for name, expected, _ in TABLE:
+        if name in SPECIAL:
+            continue
         if expected == LOADED:
             assert (inbox.done / name).is_file(), name
         else:
