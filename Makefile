@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export DO_NOT_TRACK := 1
 
-.PHONY: run test lint eval bench samples lock clean-venv
+.PHONY: run test lint eval eval-ocr bench samples lock clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m pipeline.evaluate --gold tests/gold --samples samples --realcorpus tests/realcorpus --heldout tests/heldout
+	$(BIN)/python -m pipeline.evaluate_ocr --samples samples --pages 2
+
+eval-ocr: $(STAMP)
 	$(BIN)/python -m pipeline.evaluate_ocr --samples samples
 
 bench: $(STAMP)

@@ -11,6 +11,11 @@ import pytest
 from pipeline.errors import DocumentRejected
 from pipeline.readers import read_document
 from pipeline.readers.detect import OLE2_MAGIC, detect_format
+from pipeline.readers.ocr import ocr_available
+from pipeline.readers.word97 import office
+
+WORD97_BROKEN = "E005_CORRUPT" if office() else "E003_LEGACY_DOC"
+IMAGE_BROKEN = "E005_CORRUPT" if ocr_available() else "E009_NEEDS_OCR"
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -36,13 +41,17 @@ def _rejected(tmp_path: Path, name: str, raw: bytes) -> DocumentRejected:
     [
         ("empty.docx", b"", "E001_EMPTY"),
         ("blank.txt", b"  \r\n\t\n", "E001_EMPTY"),
-        ("report.doc", _ole2("Root Entry", "WordDocument", "1Table"), "E003_LEGACY_DOC"),
-        ("renamed.docx", _ole2("Root Entry", "WordDocument"), "E003_LEGACY_DOC"),
+        # a bare Word 97 container: LibreOffice cannot convert it (E003 where LibreOffice is missing)
+        ("report.doc", _ole2("Root Entry", "WordDocument", "1Table"), WORD97_BROKEN),
+        ("renamed.docx", _ole2("Root Entry", "WordDocument"), WORD97_BROKEN),
+        ("workbook.xls", _ole2("Root Entry", "Workbook"), "E003_LEGACY_DOC"),
         ("locked.docx", _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "E004_ENCRYPTED"),
-        ("photo.docx", b"\x89PNG\r\n\x1a\n" + bytes(64), "E002_UNKNOWN_FORMAT"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "E002_UNKNOWN_FORMAT"),
+        # images are read by OCR, whatever their name: these are broken ones (E009 without Tesseract)
+        ("photo.docx", b"\x89PNG\r\n\x1a\n" + bytes(64), IMAGE_BROKEN),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), IMAGE_BROKEN),
+        ("anim.gif", b"GIF89a" + bytes(64), "E002_UNKNOWN_FORMAT"),
         ("notes.docx", "Báo cáo năm 2020".encode(), "E002_UNKNOWN_FORMAT"),
-        ("scan.pdf", b"\xff\xd8\xff\xe0" + bytes(64), "E002_UNKNOWN_FORMAT"),
+        ("scan.pdf", b"\xff\xd8\xff\xe0" + bytes(64), IMAGE_BROKEN),
         ("blob.bin", bytes(range(256)) * 8, "E002_UNKNOWN_FORMAT"),
     ],
 )
@@ -65,8 +74,12 @@ def test_truncated_docx_is_corrupt(tmp_path: Path) -> None:
 
 def test_message_is_vietnamese_and_names_the_file(tmp_path: Path) -> None:
     rejected = _rejected(tmp_path, "báo cáo.doc", _ole2("Root Entry", "WordDocument"))
-    assert rejected.message().startswith("báo cáo.doc: [E003_LEGACY_DOC] Tệp Word cũ (.doc)")
-    assert "save as .docx" in rejected.message("en")
+    if office():
+        assert rejected.message().startswith("báo cáo.doc: [E005_CORRUPT] Tệp bị hỏng")
+        assert "LibreOffice could not convert" in rejected.message("en")
+    else:
+        assert rejected.message().startswith("báo cáo.doc: [E003_LEGACY_DOC] Tệp Word cũ (.doc)")
+        assert "save as .docx" in rejected.message("en") and "libreoffice-writer-nogui" in rejected.message()
 
 
 @pytest.mark.parametrize(

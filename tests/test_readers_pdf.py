@@ -3,7 +3,10 @@ be read (scans, undecodable fonts, passwords) are flagged or refused, never read
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import pytest
 from pipeline.document import FLAG_NEEDS_OCR, FLAG_UNMAPPABLE, Block, Document
 from pipeline.errors import DocumentRejected
 from pipeline.readers import read_document
+from pipeline.readers.ocr import ocr_available
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SEEDS = sorted(p.stem for p in SAMPLES.glob("[0-9][0-9][0-9]_*.txt"))
@@ -79,11 +83,18 @@ def test_appendix_table_on_its_landscape_page() -> None:
     assert pdf.text[total.start : total.end] == "458.358.000"
 
 
-def test_scanned_pdf_is_refused_as_needing_ocr() -> None:
-    with pytest.raises(DocumentRejected) as caught:
-        read_document(SAMPLES / "scanned_report.pdf")
-    assert caught.value.code == "E009_NEEDS_OCR"
-    assert "scanned_report.pdf" in caught.value.message() and "OCR" in caught.value.message()
+def test_scanned_pdf_without_tesseract_is_refused_saying_how_to_enable_ocr() -> None:
+    """A machine without Tesseract: PATH that holds no `tesseract`, in a fresh interpreter."""
+    code = (
+        "from pipeline.readers import read_document\n"
+        "from pipeline.errors import DocumentRejected\n"
+        "try:\n    read_document('samples/scanned_report.pdf')\n"
+        "except DocumentRejected as e:\n    print(e.message('en'))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=SAMPLES.parent, env={**os.environ, "PATH": "/nonexistent"})
+    assert "scanned_report.pdf: [E009_NEEDS_OCR]" in run.stdout, run.stdout + run.stderr
+    assert "tesseract-ocr-vie" in run.stdout
 
 
 # --- small PDFs written byte by byte --------------------------------------------------------------
@@ -152,7 +163,8 @@ def test_text_page_with_a_scanned_page_is_read_and_flagged(tmp_path: Path) -> No
 def test_only_image_pages_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DocumentRejected) as caught:
         read_document(_write(tmp_path, "scan.pdf", _pdf([IMAGE_PAGE, IMAGE_PAGE])))
-    assert caught.value.code == "E009_NEEDS_OCR"
+    # a picture with no writing: OCR finds no text, or without Tesseract the scan cannot be read
+    assert caught.value.code == ("E012_NO_TEXT" if ocr_available() else "E009_NEEDS_OCR")
 
 
 def test_undecodable_cid_text_is_refused_or_flagged(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import docx
 import pdfplumber
-import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.readers.ocr import ocr_available
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 STEMS = sorted(p.stem for p in SAMPLES.glob("[0-9][0-9][0-9]_*.txt"))
@@ -77,8 +77,19 @@ def test_read_command_json_is_the_document_model() -> None:
     assert record["metadata"]["doc_type"] == "báo cáo sơ kết"
 
 
-@pytest.mark.parametrize(("name", "code"), [("scanned_report.pdf", "E009_NEEDS_OCR")])
-def test_read_command_explains_a_refusal(name: str, code: str) -> None:
-    result = runner.invoke(app, ["read", str(SAMPLES / name)])
+def test_read_command_explains_a_refusal(tmp_path: Path) -> None:
+    animation = tmp_path / "hoat-hinh.docx"
+    animation.write_bytes(b"GIF89a" + bytes(64))  # a GIF renamed .docx
+    result = runner.invoke(app, ["read", str(animation)])
     assert result.exit_code == 2
-    assert code in result.output and "OCR" in result.output
+    assert "hoat-hinh.docx: [E002_UNKNOWN_FORMAT]" in result.output
+
+
+def test_read_command_reads_the_scanned_sample_or_says_how_to_enable_ocr() -> None:
+    result = runner.invoke(app, ["read", str(SAMPLES / "scanned_report.pdf")])
+    if ocr_available():
+        assert result.exit_code == 0, result.output
+        assert "Mặt trận Tổ quốc" in result.output
+    else:
+        assert result.exit_code == 2 and "E009_NEEDS_OCR" in result.output
+        assert "tesseract-ocr-vie" in result.output

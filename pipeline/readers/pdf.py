@@ -34,9 +34,11 @@ from pipeline.readers.pdf_text import (
     page_chars,
     single_page_pdf,
     text_lines,
+    unmapped_share,
 )
 from pipeline.readers.tables import GridCell, describe_cells
 
+UNMAPPED_SHARE = 0.3  # a page whose glyphs are this often without a Unicode value is unreadable
 HEADER_BAND = 0.1  # of the page's longer side, at top and bottom: where running headers/footers sit
 PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*/\s*\d{1,4})?$", re.IGNORECASE)
 WORD_GAP = 0.12  # a gap between glyphs wider than this share of the font size is a space
@@ -186,7 +188,7 @@ def _read_page(pdf: Any, index: int) -> PageContent:
             if content.needs_ocr and ocr_available():
                 content.ocr = read_image(page.render(scale=RENDER_DPI / 72).to_pil(), f"trang {number}")
             return content
-        if sum(c["text"] == "\ufffd" for c in chars) > 0.3 * len(chars):
+        if unmapped_share(chars) > UNMAPPED_SHARE:
             content.unmappable = True
             return content
         body_size = _body_size(chars)

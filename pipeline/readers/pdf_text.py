@@ -60,7 +60,8 @@ def page_chars(page: pdfium.PdfPage) -> list[dict[str, Any]]:
                 continue
             if char in "\x02\ufffe":  # PDFium's mark for a hyphen that ends a line: it is printed, keep it
                 char = "-"
-            elif index % MAP_CHECK_EVERY == 0 and map_error(handle, index) == 1:
+            checked = index % MAP_CHECK_EVERY == 0
+            if checked and map_error(handle, index) == 1:
                 char = "\ufffd"  # a glyph number, not a letter (Identity-H without ToUnicode)
             box_of(handle, index, box)  # its advance width, as pdfminer measures it
             if abs(box.top - box.bottom - height_of_box) > 0.01:  # the font or its size changed
@@ -68,7 +69,7 @@ def page_chars(page: pdfium.PdfPage) -> list[dict[str, Any]]:
             origin_of(handle, index, x, y)  # the baseline: the same for every glyph of a line
             bottom = height - y.value + DESCENT * size
             chars.append({"text": char, "x0": box.left, "x1": box.right, "top": bottom - size,
-                          "bottom": bottom, "size": size})
+                          "bottom": bottom, "size": size, "checked": checked})
     finally:
         textpage.close()
     return chars
@@ -80,6 +81,12 @@ def _page_text(handle: Any, count: int) -> str:
     pdfium_c.FPDFText_GetText(handle, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     units = memoryview(buffer.raw[: count * 2]).cast("H")
     return "".join(chr(unit) if not 0xD800 <= unit <= 0xDFFF else "\ufffd" for unit in units)
+
+
+def unmapped_share(chars: list[dict[str, Any]]) -> float:
+    """The share of the checked glyphs that have no Unicode value (page_chars checks a sample)."""
+    checked = [c for c in chars if c["checked"]]
+    return sum(c["text"] == "\ufffd" for c in checked) / len(checked) if checked else 0.0
 
 
 def text_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:

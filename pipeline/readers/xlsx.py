@@ -40,12 +40,20 @@ def read_xlsx(path: Path, raw: bytes, sha256: str) -> Document:
         if not grid:
             continue
         out.add(sheet.title)
+        while len(grid) > 1 and _is_title(grid[0]):  # "Kết quả … năm 2024" merged across the top
+            out.add(grid.pop(0)[0].text)
         table_index += 1
         for text, cell in describe_cells(grid, table_index):
             out.add(text, kind="table_cell", cell=cell)
     if not out.blocks:
         raise DocumentRejected("E012_NO_TEXT", path.name, "every sheet is empty")
     return Document(out.text(), out.blocks, path.name, "xlsx", sha256)
+
+
+def _is_title(row: list[GridCell]) -> bool:
+    """A row that holds one text only, alone or merged across: the table's title, not its header."""
+    return sum(1 for cell in row if cell.origin and cell.text) == 1 and all(
+        not cell.text or cell.merged == "left" or cell is row[0] for cell in row) and bool(row[0].text)
 
 
 def _grid(sheet: Any) -> list[list[GridCell]]:

@@ -515,6 +515,55 @@ FORMULA_REPORT = (
 )
 
 
+def word97_doc() -> bytes:
+    """A real Word 97 .doc of REPORT, written by LibreOffice; without LibreOffice, the minimal
+    OLE2 Word file (the reader then refuses it E003 all the same)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    program = shutil.which("soffice")
+    if program is None:
+        return _legacy_doc()
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "bao-cao.docx"
+        source.write_bytes(docx_bytes(REPORT.splitlines()))
+        subprocess.run([program, f"-env:UserInstallation={Path(folder, 'p').as_uri()}", "--headless",
+                        "--convert-to", "doc", "--outdir", folder, str(source)],
+                       capture_output=True, timeout=180, check=False, env={**os.environ, "HOME": folder})
+        converted = Path(folder) / "bao-cao.doc"
+        return converted.read_bytes() if converted.is_file() else _legacy_doc()
+
+
+def appendix_xlsx() -> bytes:
+    """A data appendix as a workbook: a title row merged across, headers, a unit column, numbers."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Phụ lục 1"
+    sheet.append(["Kết quả vận động Quỹ Vì người nghèo năm 2024"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["STT", "Xã, thị trấn", "Số tiền vận động (đồng)", "Số hộ được hỗ trợ"])
+    sheet.append([1, "Xã Ea Pô", 361432000, 25])
+    sheet.append([2, "Xã Nam Dong", 128500000, 12])
+    sheet["C5"] = "=SUM(C3:C4)"  # a formula: its cached value is what Excel shows (none here)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def photo_png() -> bytes:
+    """A seed report's first page as a 200 dpi photo (PNG) of the printed page."""
+    import pypdfium2 as pdfium
+
+    seed = next((Path(__file__).resolve().parents[2] / "samples").glob("004_*.pdf"))
+    image = pdfium.PdfDocument(str(seed))[0].render(scale=200 / 72).to_pil().convert("L")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 # ---- special entries: not files with bytes, but what a folder may also hold ----------------------
 
 
@@ -586,6 +635,9 @@ CASES: dict[str, Callable[[], bytes]] = {
     "nul_byte.txt": lambda: REPORT.replace("25 hộ", "25 hộ\x00").encode(),
     "numbering_start_abc.docx": lambda: numbering_docx("abc"),
     "altchunk_html.docx": altchunk_docx,
+    "word97_report.doc": word97_doc,
+    "appendix.xlsx": appendix_xlsx,
+    "photo_of_page.png": photo_png,
 }
 
 
