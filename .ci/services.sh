@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Sourced by .ci/run: installs and starts what the tests need (PostgreSQL, Chromium), then
+# Sourced by .ci/run: installs and starts what the tests need (PostgreSQL, Chromium, LibreOffice Calc), then
 # exports where to find them. A new CI machine has neither started, so this does it every run.
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # the review page's browser test needs a font with Vietnamese glyphs (a bare image may have none)
 fc-list :lang=vi 2>/dev/null | grep -q . || need+=(fontconfig fonts-dejavu-core)
+# the workbook print test renders consolidated.xlsx to PDF with LibreOffice Calc
+dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 if [ ${#need[@]} -gt 0 ]; then
   echo "ci: installing ${need[*]}"
   apt-get update -qq >/dev/null
