@@ -152,7 +152,7 @@ def test_pages_show_the_review_state(review):
     client, store, document_id = review
     figure = store.figures(document_id=document_id)[0]
     decide(client, document_id, figure["figure_id"], action="reject", comment="không phải số liệu")
-    listing = client.get("/", headers={"accept": "text/html"}).text
+    listing = client.get("/documents", headers={"accept": "text/html"}).text
     assert "đã loại" in listing
     audit = client.get(f"/documents/{document_id}/audit", headers={"accept": "text/html"}).text
     assert "không phải số liệu" in audit and local_user() in audit
@@ -204,5 +204,5 @@ def test_a_replaced_report_points_to_the_submission_that_replaced_it(tmp_path: P
     assert "đã được thay bằng bản gửi sau" in page
     assert f'href="/documents/{new.document_id}"' in page.split('id="replaced-by"')[1].split("</p>")[0]
     assert 'id="replaced-by"' not in client.get(f"/documents/{new.document_id}").text
-    listing = client.get("/").text
+    listing = client.get("/documents").text
     assert f'→ <a href="/documents/{new.document_id}">{seed.name}</a>' in listing

@@ -89,7 +89,7 @@ def test_an_officer_moves_a_figure_to_another_line_and_the_workbook_follows(
 def export(page, folder: Path) -> Path:
     """Download consolidated.xlsx from the list page (all figures, reviewed or not); back to the document."""
     back = page.url
-    page.goto(back.split("/documents/")[0] + "/")
+    page.goto(back.split("/documents/")[0] + "/documents")
     page.select_option("select[name=file]", "consolidated.xlsx")
     page.uncheck("input[name=reviewed_only]")
     with page.expect_download() as download:

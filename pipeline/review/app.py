@@ -27,6 +27,7 @@ from pipeline.review.labels import LABELS, kinds_css
 from pipeline.review.layout import lay_out
 from pipeline.review.middleware import BodyLimit, Gate
 from pipeline.review.numbers import NumberError
+from pipeline.review.overview import period_overview
 from pipeline.review.views import figure_fragments, render
 
 HERE = Path(__file__).resolve().parent
@@ -122,6 +123,11 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         )
 
     @app.get("/", response_class=HTMLResponse)
+    def overview(request: Request, period: str = "") -> HTMLResponse:
+        """The home page: one period's reports, missing units, what is left to review, its alarms."""
+        return _page(request, "overview.html", **period_overview(store, period[:300]))
+
+    @app.get("/documents", response_class=HTMLResponse)
     def documents_list(request: Request) -> HTMLResponse:
         """Every document with its review progress; failed ones with their reason."""
         documents = store.documents()
