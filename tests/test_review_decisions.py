@@ -120,9 +120,15 @@ def test_bulk_accept_takes_the_filtered_unreviewed_figures_only(review):
     page = client.get(f"/documents/{document_id}", params={"kind": "money"}, headers={"accept": "text/html"})
     selection = [f["figure_id"] for f in money if f"value=\"{f['figure_id']}\"" in page.text]
     assert len(selection) == len(money) - 1, "the form carries the filtered, still unreviewed figures"
+    chosen = [*selection, money[0]["figure_id"], figures[-1]["figure_id"] + "x"]
+    asked = client.post(f"/documents/{document_id}/accept-selection", data={"figure_id": chosen},
+                        headers={"accept": "text/html"})
+    assert asked.status_code == 200 and 'id="confirm-bulk"' in asked.text, "first the officer confirms"
+    assert all(f["review_status"] == "unreviewed" for f in store.figures(document_id=document_id)
+               if f["figure_id"] != money[0]["figure_id"])
     response = client.post(
         f"/documents/{document_id}/accept-selection",
-        data={"figure_id": [*selection, money[0]["figure_id"], figures[-1]["figure_id"] + "x"]},
+        data={"figure_id": chosen, "confirmed": "yes"},
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -132,6 +138,26 @@ def test_bulk_accept_takes_the_filtered_unreviewed_figures_only(review):
     assert all(states[fid] == "accepted" for fid in selection)
     untouched = set(states) - set(selection) - {money[0]["figure_id"]}
     assert all(states[fid] == "unreviewed" for fid in untouched)
+
+
+def test_a_bulk_accept_is_undone_as_one_step_even_after_a_reload(review, store_url):
+    client, store, document_id = review
+    figures = store.figures(document_id=document_id)
+    chosen = [f["figure_id"] for f in figures if f["kind"] == "money"]
+    client.post(f"/documents/{document_id}/accept-selection", data={"figure_id": chosen, "confirmed": "yes"})
+    decide(client, document_id, chosen[0], action="reject")  # decided over after the batch: stays
+    fresh = TestClient(create_app(store_url), base_url="http://127.0.0.1")  # another session, same store
+    page = fresh.get(f"/documents/{document_id}").text
+    assert f"Hoàn tác cả lô ({len(chosen) - 1} số liệu)" in page
+    batch = page.split('name="batch" value="', 1)[1].split('"', 1)[0]
+    undo_url = f"/documents/{document_id}/undo-batch"
+    undone = client.post(undo_url, data={"batch": batch}, follow_redirects=False)
+    assert undone.status_code == 303 and "notice=" in undone.headers["location"]
+    states = {f["figure_id"]: f["review_status"] for f in store.figures(document_id=document_id)}
+    assert states[chosen[0]] == "rejected" and all(states[fid] == "unreviewed" for fid in chosen[1:])
+    assert 'id="undo-batch"' not in client.get(f"/documents/{document_id}").text
+    again = client.post(undo_url, data={"batch": batch})
+    assert again.status_code == 422
 
 
 def test_least_sure_first_when_asked(review):
