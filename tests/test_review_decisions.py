@@ -182,6 +182,12 @@ def test_pages_show_the_review_state(review):
     assert "đã loại" in listing
     audit = client.get(f"/documents/{document_id}/audit", headers={"accept": "text/html"}).text
     assert "không phải số liệu" in audit and local_user() in audit
+    export_box = listing.split('action="/export"', 1)[1]
+    figures = store.figures()
+    reviewed = [f for f in figures if f["review_status"] in ("accepted", "corrected")]
+    assert f'id="export-all-count">{len(figures)}<' in export_box
+    assert f'id="export-reviewed-count">{len(reviewed)}<' in export_box
+    assert "checked" not in export_box.split("reviewed_only", 1)[1].split(">", 1)[0], "nothing reviewed yet"
     charts = client.get("/indicators", headers={"accept": "text/html"}).text
     assert charts.count("<svg") >= 1
     missing = client.get("/documents/99999", headers={"accept": "text/html"})
@@ -231,4 +237,7 @@ def test_a_replaced_report_points_to_the_submission_that_replaced_it(tmp_path: P
     assert f'href="/documents/{new.document_id}"' in page.split('id="replaced-by"')[1].split("</p>")[0]
     assert 'id="replaced-by"' not in client.get(f"/documents/{new.document_id}").text
     listing = client.get("/documents").text
+    assert f'href="/documents/{old.document_id}"' not in listing, "replaced reports are hidden by default"
+    assert "1 bản đã bị thay" in listing and 'href="/documents?replaced=1"' in listing
+    listing = client.get("/documents", params={"replaced": 1}).text
     assert f'→ <a href="/documents/{new.document_id}">{seed.name}</a>' in listing

@@ -129,13 +129,19 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         return _page(request, "overview.html", **period_overview(store, period[:300]))
 
     @app.get("/documents", response_class=HTMLResponse)
-    def documents_list(request: Request) -> HTMLResponse:
-        """Every document with its review progress; failed ones with their reason."""
+    def documents_list(request: Request, replaced: int = 0) -> HTMLResponse:
+        """Every current document with its review progress (replaced ones on request); failed ones
+        with their reason; the export dialog with how many figures each choice holds."""
         documents = store.documents()
+        loaded = [d for d in documents if d["status"] != "rejected"]
+        superseded = [d for d in loaded if d["status"] == "superseded"]
         return _page(
             request,
             "documents.html",
-            loaded=[d for d in documents if d["status"] != "rejected"],
+            loaded=loaded if replaced else [d for d in loaded if d["status"] != "superseded"],
+            replaced_count=len(superseded),
+            show_replaced=bool(replaced),
+            export_counts={"all": len(store.figures()), "reviewed": len(store.figures(reviewed_only=True))},
             names={d["id"]: d["path"] for d in documents},
             failed=[d for d in documents if d["status"] == "rejected"],
             export_files=EXPORT_FILES,
