@@ -1,5 +1,6 @@
 """The period overview in a real headless Chromium: choose a period, see who has not reported,
-follow an alarm to its figure. Screenshots go to output/screens/ (not committed)."""
+follow an alarm to its figure, accept the list in bulk after confirming and undo it after a
+reload. Screenshots go to output/screens/ (not committed)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ pytestmark = pytest.mark.browser
 SCREENS = REPO / "output" / "screens"
 
 
-def test_an_officer_opens_a_period_and_follows_an_alarm_to_its_figure(tmp_path: Path, browser, live_server):
+def test_an_officer_opens_a_period_follows_an_alarm_and_undoes_a_bulk_accept(
+    tmp_path: Path, browser, live_server
+):
     seed = next(SAMPLES.glob("000_*.txt"))
     shutil.copy(seed, tmp_path / seed.name)
     url = f"sqlite:///{tmp_path / 'review.db'}"
@@ -48,6 +51,18 @@ def test_an_officer_opens_a_period_and_follows_an_alarm_to_its_figure(tmp_path: 
         page.wait_for_selector(f"#{target}")
         assert page.url.endswith(f"#{target}")
         page.screenshot(path=str(SCREENS / "overview_alarm_figure.png"))
+        page.click("form.bulk button")  # accept the whole list: a page asks first
+        page.wait_for_selector("#confirm-bulk")
+        page.screenshot(path=str(SCREENS / "bulk_confirm.png"))
+        page.click("#confirm-bulk-button")
+        page.wait_for_selector("#undo-batch")
+        assert page.locator("li.figure.status-unreviewed").count() == 0
+        page.reload()  # the undo lives on the server
+        page.click("#undo-batch-button")
+        page.wait_for_selector("li.figure.current")
+        assert page.locator("#undo-batch").count() == 0
+        assert page.locator("li.figure.status-accepted").count() == 0
+        page.screenshot(path=str(SCREENS / "bulk_undone.png"))
         page.goto(server.url + "/documents")
         assert seed.name in page.inner_text("table.documents")
         page.screenshot(path=str(SCREENS / "documents.png"), full_page=True)
