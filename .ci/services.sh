@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sourced by .ci/run: installs and starts what the tests need (PostgreSQL, Chromium, Tesseract with
-# its Vietnamese model, LibreOffice Writer), then
+# its Vietnamese model, LibreOffice Writer and Calc), then
 # exports where to find them. A new CI machine has neither started, so this does it every run.
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
@@ -11,6 +11,8 @@ fc-list :lang=vi 2>/dev/null | grep -q . || need+=(fontconfig fonts-dejavu-core)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || need+=(tesseract-ocr-vie)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+# the workbook print test renders consolidated.xlsx to PDF with LibreOffice Calc
+dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 if [ ${#need[@]} -gt 0 ]; then
   echo "ci: installing ${need[*]}"
   apt-get update -qq >/dev/null

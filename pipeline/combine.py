@@ -56,7 +56,7 @@ def combine_values(
         if approx == "range":
             upper = sum((u if u is not None else v for v, u in zip(values, uppers, strict=True)), Decimal(0))
         listed = " + ".join(shown_value(v, a, u) for v, a, u in zip(values, approxes, uppers, strict=True))
-        return value, approx, upper, (f"= {listed}" if len(values) > 1 else "")
+        return value, approx, upper, (f"cộng: {listed}" if len(values) > 1 else "")
     if combine == "latest":
         chosen = len(values) - 1
     elif combine == "max":

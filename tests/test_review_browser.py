@@ -46,7 +46,7 @@ def test_an_officer_reviews_a_seed_report_with_the_keyboard_and_exports_it(
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(server.url + "/")
+        page.goto(server.url + "/documents")
         page.click(f"text={seed.name}")
         page.wait_for_selector("li.figure.current")
         cards = page.eval_on_selector_all("li.figure", "cards => cards.map(c => c.dataset.fid)")
@@ -98,7 +98,7 @@ def test_an_officer_reviews_a_seed_report_with_the_keyboard_and_exports_it(
         assert page.inner_text('[data-count="accepted"]') == "1"
         assert errors == []
 
-        page.goto(server.url + "/")
+        page.goto(server.url + "/documents")
         page.select_option("select[name=file]", "figures.csv")
         assert page.is_checked("input[name=reviewed_only]")
         with page.expect_download() as download:

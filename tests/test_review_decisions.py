@@ -120,9 +120,15 @@ def test_bulk_accept_takes_the_filtered_unreviewed_figures_only(review):
     page = client.get(f"/documents/{document_id}", params={"kind": "money"}, headers={"accept": "text/html"})
     selection = [f["figure_id"] for f in money if f"value=\"{f['figure_id']}\"" in page.text]
     assert len(selection) == len(money) - 1, "the form carries the filtered, still unreviewed figures"
+    chosen = [*selection, money[0]["figure_id"], figures[-1]["figure_id"] + "x"]
+    asked = client.post(f"/documents/{document_id}/accept-selection", data={"figure_id": chosen},
+                        headers={"accept": "text/html"})
+    assert asked.status_code == 200 and 'id="confirm-bulk"' in asked.text, "first the officer confirms"
+    assert all(f["review_status"] == "unreviewed" for f in store.figures(document_id=document_id)
+               if f["figure_id"] != money[0]["figure_id"])
     response = client.post(
         f"/documents/{document_id}/accept-selection",
-        data={"figure_id": [*selection, money[0]["figure_id"], figures[-1]["figure_id"] + "x"]},
+        data={"figure_id": chosen, "confirmed": "yes"},
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -132,6 +138,26 @@ def test_bulk_accept_takes_the_filtered_unreviewed_figures_only(review):
     assert all(states[fid] == "accepted" for fid in selection)
     untouched = set(states) - set(selection) - {money[0]["figure_id"]}
     assert all(states[fid] == "unreviewed" for fid in untouched)
+
+
+def test_a_bulk_accept_is_undone_as_one_step_even_after_a_reload(review, store_url):
+    client, store, document_id = review
+    figures = store.figures(document_id=document_id)
+    chosen = [f["figure_id"] for f in figures if f["kind"] == "money"]
+    client.post(f"/documents/{document_id}/accept-selection", data={"figure_id": chosen, "confirmed": "yes"})
+    decide(client, document_id, chosen[0], action="reject")  # decided over after the batch: stays
+    fresh = TestClient(create_app(store_url), base_url="http://127.0.0.1")  # another session, same store
+    page = fresh.get(f"/documents/{document_id}").text
+    assert f"Hoàn tác cả lô ({len(chosen) - 1} số liệu)" in page
+    batch = page.split('name="batch" value="', 1)[1].split('"', 1)[0]
+    undo_url = f"/documents/{document_id}/undo-batch"
+    undone = client.post(undo_url, data={"batch": batch}, follow_redirects=False)
+    assert undone.status_code == 303 and "notice=" in undone.headers["location"]
+    states = {f["figure_id"]: f["review_status"] for f in store.figures(document_id=document_id)}
+    assert states[chosen[0]] == "rejected" and all(states[fid] == "unreviewed" for fid in chosen[1:])
+    assert 'id="undo-batch"' not in client.get(f"/documents/{document_id}").text
+    again = client.post(undo_url, data={"batch": batch})
+    assert again.status_code == 422
 
 
 def test_least_sure_first_when_asked(review):
@@ -152,10 +178,16 @@ def test_pages_show_the_review_state(review):
     client, store, document_id = review
     figure = store.figures(document_id=document_id)[0]
     decide(client, document_id, figure["figure_id"], action="reject", comment="không phải số liệu")
-    listing = client.get("/", headers={"accept": "text/html"}).text
+    listing = client.get("/documents", headers={"accept": "text/html"}).text
     assert "đã loại" in listing
     audit = client.get(f"/documents/{document_id}/audit", headers={"accept": "text/html"}).text
     assert "không phải số liệu" in audit and local_user() in audit
+    export_box = listing.split('action="/export"', 1)[1]
+    figures = store.figures()
+    reviewed = [f for f in figures if f["review_status"] in ("accepted", "corrected")]
+    assert f'id="export-all-count">{len(figures)}<' in export_box
+    assert f'id="export-reviewed-count">{len(reviewed)}<' in export_box
+    assert "checked" not in export_box.split("reviewed_only", 1)[1].split(">", 1)[0], "nothing reviewed yet"
     charts = client.get("/indicators", headers={"accept": "text/html"}).text
     assert charts.count("<svg") >= 1
     missing = client.get("/documents/99999", headers={"accept": "text/html"})
@@ -204,5 +236,8 @@ def test_a_replaced_report_points_to_the_submission_that_replaced_it(tmp_path: P
     assert "đã được thay bằng bản gửi sau" in page
     assert f'href="/documents/{new.document_id}"' in page.split('id="replaced-by"')[1].split("</p>")[0]
     assert 'id="replaced-by"' not in client.get(f"/documents/{new.document_id}").text
-    listing = client.get("/").text
+    listing = client.get("/documents").text
+    assert f'href="/documents/{old.document_id}"' not in listing, "replaced reports are hidden by default"
+    assert "1 bản đã bị thay" in listing and 'href="/documents?replaced=1"' in listing
+    listing = client.get("/documents", params={"replaced": 1}).text
     assert f'→ <a href="/documents/{new.document_id}">{seed.name}</a>' in listing

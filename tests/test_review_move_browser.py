@@ -21,8 +21,8 @@ TARGET = "QUA_TET_TRI_GIA"  # Tổng trị giá quà tặng
 
 
 def line_values(path: Path, code: str) -> list[object]:
-    """The numbers of one indicator's row in the first sheet of the exported workbook."""
-    sheet = load_workbook(path).worksheets[0]
+    """The numbers of one indicator's row in the exported workbook's sheet of the seed's year."""
+    sheet = load_workbook(path)["năm 2020"]  # sheets come in time order: "giai đoạn 2016–2020" first
     for row in sheet.iter_rows(min_row=2, values_only=True):
         if row[0] == code and row[2] == "Thực hiện":
             return [row[4]]  # the one reporting unit's column (the next ones are totals)
@@ -89,7 +89,7 @@ def test_an_officer_moves_a_figure_to_another_line_and_the_workbook_follows(
 def export(page, folder: Path) -> Path:
     """Download consolidated.xlsx from the list page (all figures, reviewed or not); back to the document."""
     back = page.url
-    page.goto(back.split("/documents/")[0] + "/")
+    page.goto(back.split("/documents/")[0] + "/documents")
     page.select_option("select[name=file]", "consolidated.xlsx")
     page.uncheck("input[name=reviewed_only]")
     with page.expect_download() as download:

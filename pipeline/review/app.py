@@ -7,6 +7,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -17,7 +18,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from pipeline.normalise.catalogue import store_catalogue
 from pipeline.reporting_unit import organisations
-from pipeline.review import decisions
+from pipeline.review import bulk, decisions
 from pipeline.review import indicators as lines
 from pipeline.review.auth import Authenticator
 from pipeline.review.charts import indicator_charts
@@ -27,6 +28,7 @@ from pipeline.review.labels import LABELS, kinds_css
 from pipeline.review.layout import lay_out
 from pipeline.review.middleware import BodyLimit, Gate
 from pipeline.review.numbers import NumberError
+from pipeline.review.overview import period_overview
 from pipeline.review.views import figure_fragments, render
 
 HERE = Path(__file__).resolve().parent
@@ -122,13 +124,24 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         )
 
     @app.get("/", response_class=HTMLResponse)
-    def documents_list(request: Request) -> HTMLResponse:
-        """Every document with its review progress; failed ones with their reason."""
+    def overview(request: Request, period: str = "") -> HTMLResponse:
+        """The home page: one period's reports, missing units, what is left to review, its alarms."""
+        return _page(request, "overview.html", **period_overview(store, period[:300]))
+
+    @app.get("/documents", response_class=HTMLResponse)
+    def documents_list(request: Request, replaced: int = 0) -> HTMLResponse:
+        """Every current document with its review progress (replaced ones on request); failed ones
+        with their reason; the export dialog with how many figures each choice holds."""
         documents = store.documents()
+        loaded = [d for d in documents if d["status"] != "rejected"]
+        superseded = [d for d in loaded if d["status"] == "superseded"]
         return _page(
             request,
             "documents.html",
-            loaded=[d for d in documents if d["status"] != "rejected"],
+            loaded=loaded if replaced else [d for d in loaded if d["status"] != "superseded"],
+            replaced_count=len(superseded),
+            show_replaced=bool(replaced),
+            export_counts={"all": len(store.figures()), "reviewed": len(store.figures(reviewed_only=True))},
             names={d["id"]: d["path"] for d in documents},
             failed=[d for d in documents if d["status"] == "rejected"],
             export_files=EXPORT_FILES,
@@ -165,6 +178,7 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
             filters={"kind": kind, "status": status, "sort": sort},
             last_reviews=last_reviews,
             notice=f"Đã chấp nhận {accepted} số liệu." if accepted is not None else notice[:300],
+            batch=bulk.last_batch(store, document_id),
             organisations=[(o.code, o.name) for o in organisations()],
         )
 
@@ -283,32 +297,46 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
             raise HTTPException(422, str(error)) from None
         return decided(request, updated, "Đã hoàn tác quyết định.")
 
-    @app.post("/documents/{document_id}/accept-selection")
+    @app.post("/documents/{document_id}/accept-selection", response_model=None)
     def accept_selection(
         request: Request,
         document_id: int,
         figure_id: Annotated[list[str] | None, Form()] = None,
         comment: Annotated[str, Form(max_length=2000)] = "",
         back: Annotated[str, Form()] = "",
-    ) -> RedirectResponse:
-        """Accept every still-unreviewed figure of the filtered list at once."""
-        load_document(document_id)
-        unreviewed = {
-            f["figure_id"]
-            for f in store.figures(document_id=document_id, include_superseded=True)
-            if f["review_status"] == "unreviewed"
-        }
-        accepted = 0
-        for chosen in dict.fromkeys(figure_id or []):
-            if chosen in unreviewed:
-                note = comment.strip() or "chấp nhận hàng loạt"
-                store.review(chosen, "accept", user=_user(request), comment=note)
-                accepted += 1
+        confirmed: Annotated[str, Form()] = "",
+    ) -> HTMLResponse | RedirectResponse:
+        """Accept every still-unreviewed figure of the filtered list at once, after the officer
+        confirms how many; the batch is logged as one step that can be undone."""
+        document = load_document(document_id)
         query = back if back.startswith("?") else ""
+        if confirmed != "yes":
+            return _page(
+                request,
+                "confirm_bulk.html",
+                document=document,
+                chosen=list(dict.fromkeys(figure_id or [])),
+                comment=comment,
+                back=query,
+            )
+        _, accepted = bulk.accept_batch(store, document_id, figure_id or [], _user(request), comment)
         separator = "&" if query else "?"
         return RedirectResponse(
             f"/documents/{document_id}{query}{separator}accepted={accepted}", status_code=303
         )
+
+    @app.post("/documents/{document_id}/undo-batch")
+    def undo_batch(
+        request: Request, document_id: int, batch: Annotated[str, Form(max_length=16)] = ""
+    ) -> RedirectResponse:
+        """Undo the last bulk accept of this document as one step (its log survives a reload)."""
+        load_document(document_id)
+        try:
+            undone = bulk.undo_batch(store, document_id, batch, _user(request))
+        except decisions.DecisionError as error:
+            raise HTTPException(422, str(error)) from None
+        notice = quote(f"Đã hoàn tác lô chấp nhận: {undone} số liệu trở về chưa duyệt.")
+        return RedirectResponse(f"/documents/{document_id}?notice={notice}", status_code=303)
 
     @app.post("/export")
     def export(
