@@ -27,7 +27,7 @@ def inbox(tmp_path: Path) -> Path:
         target = folder / ("huyen" if n % 2 else "tinh") / seed.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(seed, target)
-    (folder / "bang-tong-hop.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (folder / "bang-tong-hop.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")  # an appendix cut short
     (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     (folder / "tinh" / "~$bao-cao.docx").write_bytes(b"\x0bWord lock file")
     return folder
@@ -48,7 +48,7 @@ def test_ingest_loads_rejects_and_is_idempotent(store, inbox):
     results = ingest_paths([inbox], store)
     by_name = {Path(r.path).name: r for r in results}
     assert by_name["bang-tong-hop.xlsx"].status == "rejected"
-    assert by_name["bang-tong-hop.xlsx"].code == "E002_UNKNOWN_FORMAT"
+    assert by_name["bang-tong-hop.xlsx"].code == "E005_CORRUPT"  # .xlsx appendices are read now
     for seed in SEEDS:
         assert by_name[seed.name].status == "loaded"
         assert by_name[seed.name].figures == distinct_figures(seed)
@@ -110,4 +110,4 @@ def test_cli_exit_status_says_whether_something_was_rejected(inbox, tmp_path):
     assert "đã nạp / loaded" in good.output
     mixed = runner.invoke(app, ["ingest", str(inbox), "--store", url])
     assert mixed.exit_code == 2, mixed.output
-    assert "bang-tong-hop.xlsx" in mixed.output and "E002_UNKNOWN_FORMAT" in mixed.output
+    assert "bang-tong-hop.xlsx" in mixed.output and "E005_CORRUPT" in mixed.output

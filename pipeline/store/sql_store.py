@@ -232,15 +232,7 @@ class SqlStore(UnitsStore, TeachingStore):
         """Apply `replacements.decide` to a just-loaded (or just-corrected) document."""
         row = conn.execute(sa.select(documents).where(documents.c.id == document_id)).mappings().one()
         if row["unit_code"] and row["period_key"]:
-            same = conn.execute(
-                sa.select(documents.c.id, documents.c.doc_date).where(
-                    documents.c.status == "loaded",
-                    documents.c.id != document_id,
-                    documents.c.unit_code == row["unit_code"],
-                    documents.c.period_key == row["period_key"],
-                    documents.c.doc_kind == row["doc_kind"],
-                )
-            ).all()
+            same = self._same_unit_report(conn, row)
             earlier = [Earlier(r.id, r.doc_date, self._said(conn, r.id)) for r in same]
             replacement = decide(row["doc_date"], self._said(conn, document_id), earlier)
         else:  # no unit code: the same issuer, period, type and file name (and, unnamed, the same words)

@@ -151,6 +151,19 @@ class UnitsStore:
                 .values(period=period.period if period else "", period_role=period.role if period else "")
             )
 
+    @staticmethod
+    def _same_unit_report(conn: sa.Connection, row: Any) -> list[Any]:
+        """The other loaded documents of `row`'s unit, period key and kind (id, doc_date): one report."""
+        return conn.execute(
+            sa.select(documents.c.id, documents.c.doc_date).where(
+                documents.c.status == "loaded",
+                documents.c.id != row["id"],
+                documents.c.unit_code == row["unit_code"],
+                documents.c.period_key == row["period_key"],
+                documents.c.doc_kind == row["doc_kind"],
+            )
+        ).all()
+
     def choose_document(self, document_id: int, *, user: str, comment: str = "") -> list[int]:
         """An officer picks which of two same-day copies counts; returns the ids of those it replaces."""
         with self._write() as conn:
@@ -159,19 +172,7 @@ class UnitsStore:
                 raise KeyError(f"no document with id {document_id}")
             if not row["unit_code"] or not row["period_key"]:
                 raise ValueError("this document has no unit and period to compare with others")
-            others = (
-                conn.execute(
-                    sa.select(documents.c.id).where(
-                        documents.c.status == "loaded",
-                        documents.c.id != document_id,
-                        documents.c.unit_code == row["unit_code"],
-                        documents.c.period_key == row["period_key"],
-                        documents.c.doc_kind == row["doc_kind"],
-                    )
-                )
-                .scalars()
-                .all()
-            )
+            others = [r.id for r in self._same_unit_report(conn, row)]
             note = f"cán bộ {user} chọn bản #{document_id}" + (f": {comment}" if comment else "")
             if others:
                 conn.execute(
