@@ -99,6 +99,7 @@ def noun_after(text: str, pos: int, *, allow_unknown: bool = True) -> Noun | Non
         return None
     known = _known_at(text, start)
     if known:
+        known = _through_classifier(text, start, known)
         role, end, written = known
         unit = written
         if role == "classifier" and text[end : end + 1] == " ":
@@ -126,6 +127,19 @@ def noun_after(text: str, pos: int, *, allow_unknown: bool = True) -> Noun | Non
         return None  # an unlisted capitalised word after a number is a name ("trường cấp 3 Tân Phú")
     end = _word_end(words)
     return Noun(text[start:end].lower(), start, end, False)
+
+
+def _through_classifier(text: str, start: int, known: tuple[str, int, str]) -> tuple[str, int, str]:
+    """"căn nhà đại đoàn kết": a classifier and the longer listed noun after it beat the shorter listing."""
+    first = WORD.match(text, start)
+    if not first or lexicon().roles.get(first.group().lower()) != "classifier" or first.end() == known[1]:
+        return known
+    if text[first.end() : first.end() + 1] != " ":
+        return known
+    follow = _known_at(text, first.end() + 1)
+    if follow and follow[0] == "noun" and follow[1] > known[1]:
+        return "noun", follow[1], text[start : follow[1]]
+    return known
 
 
 def _word_end(words: list[re.Match[str]]) -> int:
