@@ -28,6 +28,7 @@ class Cues:
     change_ref_re: re.Pattern[str]
     change_verb_any_re: re.Pattern[str]
     level_re: re.Pattern[str]  # "giảm xuống còn ": the amount after is a level, not a change
+    year_on_year_re: re.Pattern[str]  # " so với cùng kỳ" right after a percent: a change
     programme_re: re.Pattern[str]
     results_re: re.Pattern[str]
     part_re: re.Pattern[str]
@@ -77,6 +78,7 @@ def cues() -> Cues:
             rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})"
             rf"(?:\s+(?:{alternation(c['modality']['level_particles'])}))+\s*$"
         ),
+        year_on_year_re=re.compile(rf"(?i)\s*(?:{alternation(c['modality']['year_on_year'])})(?![\w])"),
         programme_re=word(c["programme_headings"]),
         results_re=word(c["results_headings"]),
         part_re=word(c["part_cues"]),
@@ -123,8 +125,11 @@ def modality(sentence_left: str, in_programme: bool, left_of_number: str) -> str
 
 
 def change_after(text: str, start: int, end: int) -> bool:
-    """"giảm 28% so với năm 2019": a change verb before and a comparison right after."""
+    """"giảm 28% so với năm 2019": a change verb before and a comparison right after; or a percent
+    right before "so với cùng kỳ" ("bằng 80,9% so với cùng kỳ", "100,1% so cùng kỳ")."""
     c = cues()
+    if text.endswith("%", start, end) and c.year_on_year_re.match(text, end):
+        return True
     return bool(c.change_verb_re.search(text, max(0, start - 20), start)) and bool(
         c.change_ref_re.match(text, end + 1) or c.change_ref_re.search(text, end, end + 12)
     )
