@@ -34,6 +34,9 @@ def finish(s: Scan) -> list[Figure]:
         # "Phấn đấu …; …; …": a sentence opening on a target cue makes every item of its list a target
         opens_on_target = context.cues().target_re.match(left.lstrip(" \t-+•*"))
         scope = left[semi + 1 :] if semi >= 0 and not opens_on_target else left
+        if semi >= 0 and context.cues().part_re.match(scope.lstrip()):
+            # "ước đạt 285 tỷ; trong đó …": the breakdown shares its total's cue
+            scope = left[left.rfind(";", 0, semi) + 1 :]
         clause_at = max((m.end() for m in CLAUSE_MARK.finditer(left)), default=0)
         approx = d.approx
         if approx == "exact" and (cue := context.approx_before(s_text, d.start)):
