@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.count.vi.segment import WINDOW_WORDS, first_word_length
-from extractors.data import load_tsv, load_yaml
+from extractors.data import alternation, load_tsv, load_yaml
 
 ACRONYM = re.compile(r"[A-ZĐ]{2,6}")  # "2 HTX", "15 CCB": an acronym counts like a noun
 ROMAN = re.compile(r"[IVXLCDM]+")  # "khóa XII": a Roman numeral is an ordinal, not a noun
@@ -34,6 +34,7 @@ class NounLexicon:
     not_nouns: frozenset[str]
     stop: frozenset[str]
     synonym_pairs: frozenset[str]
+    coordinated_re: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +48,7 @@ def lexicon() -> NounLexicon:
         not_nouns=frozenset(extra["not_nouns"]),
         stop=frozenset(extra["unit_stop"]),
         synonym_pairs=frozenset(p.lower() for p in extra["synonym_pairs"]),
+        coordinated_re=re.compile(rf"(?i)(?:{alternation(extra['coordinated_nouns'])})(?![\w])"),
     )
 
 
@@ -76,6 +78,8 @@ def _words(text: str, pos: int, limit: int) -> list[re.Match[str]]:
 def _known_at(text: str, pos: int) -> tuple[str, int, str] | None:
     """The longest lexicon noun starting at pos: (role, end, written form)."""
     lex = lexicon()
+    if joined := lex.coordinated_re.match(text, pos):  # "tin, bài": two nouns that count one thing
+        return "noun", joined.end(), joined.group()
     words = _words(text, pos, lex.longest)
     for n in range(len(words), 0, -1):
         written = text[words[0].start() : words[n - 1].end()]
