@@ -138,6 +138,7 @@ def change_after(text: str, start: int, end: int) -> bool:
 @dataclass(frozen=True, slots=True)
 class PlanCues:
     title_re: re.Pattern[str]  # "KẾ HOẠCH", "CHƯƠNG TRÌNH" … opening a title line, in capitals
+    headline_re: re.Pattern[str]  # "giao chỉ tiêu" in a news headline
     section_re: re.Pattern[str]  # "Các chỉ tiêu chủ yếu" in a numbered sub-heading
     opener_re: re.Pattern[str]  # "Theo Kế hoạch" opening a sentence
     result_re: re.Pattern[str]  # "đã", "kết quả": the sentence reports a result
@@ -151,6 +152,7 @@ def plan_cues() -> PlanCues:
     titles = alternation([w.upper() for w in c["plan_titles"]])
     return PlanCues(
         title_re=re.compile(rf"(?:{titles})(?![\w])"),
+        headline_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_headlines'])})(?![\w])"),
         section_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_section_headings'])})(?![\w])"),
         opener_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_openers'])})(?![\w])"),
         result_re=re.compile(rf"(?i)(?<![\w])(?:{_words_re(c['result_cues'])})(?![\w])"),

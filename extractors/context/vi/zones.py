@@ -78,6 +78,10 @@ def programme_zones(text: str) -> Zones:
         stripped = line.strip(" \t*")
         if n < TITLE_LINES and not starts and p.title_re.match(stripped):
             plan_document = True
+        if n == 0 and len(line) < 200 and p.headline_re.search(line):
+            plan_document = top_flag = True  # "Tỉnh giao chỉ tiêu kế hoạch …": a headline announcing targets
+            starts.append(pos)
+            flags.append(True)
         if len(line) < 200 and _is_top_heading(line):
             if c.results_re.search(line):
                 top_flag = False
