@@ -31,9 +31,14 @@ def finish(s: Scan) -> list[Figure]:
         sent_end = starts[k] if k < len(starts) else len(s_text)
         left = s_text[sent_start : d.start]
         semi = left.rfind(";")
-        # "Phấn đấu …; …; …": a sentence opening on a target cue makes every item of its list a target
-        opens_on_target = context.cues().target_re.match(left.lstrip(" \t-+•*"))
+        # "Phấn đấu …; …; …", "… đề ra chỉ tiêu: …; …": a target cue in the clause before the first ";"
+        # makes every item of the list a target
+        head = left[: left.find(";")] if ";" in left else ""
+        opens_on_target = context.cues().target_re.search(head)
         scope = left[semi + 1 :] if semi >= 0 and not opens_on_target else left
+        if semi >= 0 and context.cues().part_re.match(scope.lstrip()):
+            # "ước đạt 285 tỷ; trong đó …": the breakdown shares its total's cue
+            scope = left[left.rfind(";", 0, semi) + 1 :]
         clause_at = max((m.end() for m in CLAUSE_MARK.finditer(left)), default=0)
         approx = d.approx
         if approx == "exact" and (cue := context.approx_before(s_text, d.start)):

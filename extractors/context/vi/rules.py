@@ -28,6 +28,7 @@ class Cues:
     change_ref_re: re.Pattern[str]
     change_verb_any_re: re.Pattern[str]
     level_re: re.Pattern[str]  # "giảm xuống còn ": the amount after is a level, not a change
+    year_on_year_re: re.Pattern[str]  # " so với cùng kỳ" right after a percent: a change
     programme_re: re.Pattern[str]
     results_re: re.Pattern[str]
     part_re: re.Pattern[str]
@@ -77,6 +78,7 @@ def cues() -> Cues:
             rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})"
             rf"(?:\s+(?:{alternation(c['modality']['level_particles'])}))+\s*$"
         ),
+        year_on_year_re=re.compile(rf"(?i)\s*(?:{alternation(c['modality']['year_on_year'])})(?![\w])"),
         programme_re=word(c["programme_headings"]),
         results_re=word(c["results_headings"]),
         part_re=word(c["part_cues"]),
@@ -123,8 +125,11 @@ def modality(sentence_left: str, in_programme: bool, left_of_number: str) -> str
 
 
 def change_after(text: str, start: int, end: int) -> bool:
-    """"giảm 28% so với năm 2019": a change verb before and a comparison right after."""
+    """"giảm 28% so với năm 2019": a change verb before and a comparison right after; or a percent
+    right before "so với cùng kỳ" ("bằng 80,9% so với cùng kỳ", "100,1% so cùng kỳ")."""
     c = cues()
+    if text.endswith("%", start, end) and c.year_on_year_re.match(text, end):
+        return True
     return bool(c.change_verb_re.search(text, max(0, start - 20), start)) and bool(
         c.change_ref_re.match(text, end + 1) or c.change_ref_re.search(text, end, end + 12)
     )
@@ -133,6 +138,7 @@ def change_after(text: str, start: int, end: int) -> bool:
 @dataclass(frozen=True, slots=True)
 class PlanCues:
     title_re: re.Pattern[str]  # "KẾ HOẠCH", "CHƯƠNG TRÌNH" … opening a title line, in capitals
+    headline_re: re.Pattern[str]  # "giao chỉ tiêu" in a news headline
     section_re: re.Pattern[str]  # "Các chỉ tiêu chủ yếu" in a numbered sub-heading
     opener_re: re.Pattern[str]  # "Theo Kế hoạch" opening a sentence
     result_re: re.Pattern[str]  # "đã", "kết quả": the sentence reports a result
@@ -146,6 +152,7 @@ def plan_cues() -> PlanCues:
     titles = alternation([w.upper() for w in c["plan_titles"]])
     return PlanCues(
         title_re=re.compile(rf"(?:{titles})(?![\w])"),
+        headline_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_headlines'])})(?![\w])"),
         section_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_section_headings'])})(?![\w])"),
         opener_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_openers'])})(?![\w])"),
         result_re=re.compile(rf"(?i)(?<![\w])(?:{_words_re(c['result_cues'])})(?![\w])"),

@@ -78,6 +78,10 @@ def programme_zones(text: str) -> Zones:
         stripped = line.strip(" \t*")
         if n < TITLE_LINES and not starts and p.title_re.match(stripped):
             plan_document = True
+        if n == 0 and len(line) < 200 and p.headline_re.search(line):
+            plan_document = top_flag = True  # "Tỉnh giao chỉ tiêu kế hoạch …": a headline announcing targets
+            starts.append(pos)
+            flags.append(True)
         if len(line) < 200 and _is_top_heading(line):
             if c.results_re.search(line):
                 top_flag = False
@@ -107,16 +111,29 @@ def programme_zones(text: str) -> Zones:
 
 
 def governed_spans(text: str) -> list[tuple[int, int]]:
-    """"Theo Kế hoạch, …" to the end of its paragraph, and the bullet list after it when it ends in ":"."""
+    """"Theo Kế hoạch, …" to the next heading: a paragraph opening on it sets out the plan, and the
+    paragraphs after it ("Trong đó, …") detail the same plan (a sentence reporting a result is still
+    actual, context/vi/rules.modality)."""
     spans = []
     for m in plan_cues().opener_re.finditer(text):
         if not OPENS_SENTENCE.search(text, max(0, m.start() - 8), m.start()):
             continue  # "… được giao theo kế hoạch": not at a sentence start
+        line_start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
-        if text[m.end() : end].rstrip().endswith(":"):
-            while end < len(text) and BULLET_LINE.match(text, end + 1):
-                nxt = text.find("\n", end + 1)
-                end = len(text) if nxt < 0 else nxt
+        if text[line_start : m.start()].strip(" \t-+•*"):  # inside a paragraph: that paragraph and its list
+            if text[m.end() : end].rstrip().endswith(":"):
+                while end < len(text) and BULLET_LINE.match(text, end + 1):
+                    nxt = text.find("\n", end + 1)
+                    end = len(text) if nxt < 0 else nxt
+            spans.append((m.start(), end))
+            continue
+        while end < len(text):
+            nxt = text.find("\n", end + 1)
+            nxt = len(text) if nxt < 0 else nxt
+            line = text[end + 1 : nxt]
+            if line.strip() and (_is_top_heading(line) or SUB_HEADING.match(line)):
+                break
+            end = nxt
         spans.append((m.start(), end))
     return spans

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.count.vi.segment import WINDOW_WORDS, first_word_length
-from extractors.data import load_tsv, load_yaml
+from extractors.data import alternation, load_tsv, load_yaml
 
 ACRONYM = re.compile(r"[A-ZĐ]{2,6}")  # "2 HTX", "15 CCB": an acronym counts like a noun
 ROMAN = re.compile(r"[IVXLCDM]+")  # "khóa XII": a Roman numeral is an ordinal, not a noun
@@ -34,6 +34,7 @@ class NounLexicon:
     not_nouns: frozenset[str]
     stop: frozenset[str]
     synonym_pairs: frozenset[str]
+    coordinated_re: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +48,7 @@ def lexicon() -> NounLexicon:
         not_nouns=frozenset(extra["not_nouns"]),
         stop=frozenset(extra["unit_stop"]),
         synonym_pairs=frozenset(p.lower() for p in extra["synonym_pairs"]),
+        coordinated_re=re.compile(rf"(?i)(?:{alternation(extra['coordinated_nouns'])})(?![\w])"),
     )
 
 
@@ -76,6 +78,8 @@ def _words(text: str, pos: int, limit: int) -> list[re.Match[str]]:
 def _known_at(text: str, pos: int) -> tuple[str, int, str] | None:
     """The longest lexicon noun starting at pos: (role, end, written form)."""
     lex = lexicon()
+    if joined := lex.coordinated_re.match(text, pos):  # "tin, bài": two nouns that count one thing
+        return "noun", joined.end(), joined.group()
     words = _words(text, pos, lex.longest)
     for n in range(len(words), 0, -1):
         written = text[words[0].start() : words[n - 1].end()]
@@ -99,6 +103,7 @@ def noun_after(text: str, pos: int, *, allow_unknown: bool = True) -> Noun | Non
         return None
     known = _known_at(text, start)
     if known:
+        known = _through_classifier(text, start, known)
         role, end, written = known
         unit = written
         if role == "classifier" and text[end : end + 1] == " ":
@@ -126,6 +131,19 @@ def noun_after(text: str, pos: int, *, allow_unknown: bool = True) -> Noun | Non
         return None  # an unlisted capitalised word after a number is a name ("trường cấp 3 Tân Phú")
     end = _word_end(words)
     return Noun(text[start:end].lower(), start, end, False)
+
+
+def _through_classifier(text: str, start: int, known: tuple[str, int, str]) -> tuple[str, int, str]:
+    """"căn nhà đại đoàn kết": a classifier and the longer listed noun after it beat the shorter listing."""
+    first = WORD.match(text, start)
+    if not first or lexicon().roles.get(first.group().lower()) != "classifier" or first.end() == known[1]:
+        return known
+    if text[first.end() : first.end() + 1] != " ":
+        return known
+    follow = _known_at(text, first.end() + 1)
+    if follow and follow[0] == "noun" and follow[1] > known[1]:
+        return "noun", follow[1], text[start : follow[1]]
+    return known
 
 
 def _word_end(words: list[re.Match[str]]) -> int:
