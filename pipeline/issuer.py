@@ -1,9 +1,10 @@
 """Who issued a document: an organisation of an administrative unit, found in its header, else in
 the phrases by which its body names itself, and resolved against the gazetteer of both eras.
 
-The header decides when it names a unit: the LAST unit in the issuing body's column issues the
-document, the units above it are its parents ("ỦY BAN MTTQ VIỆT NAM HUYỆN TƯ NGHĨA / BAN THƯỜNG
-TRỰC UBMTTQVN XÃ NGHĨA KỲ" is the MTTQ of xã Nghĩa Kỳ, in huyện Tư Nghĩa). Recipients ("Kính gửi")
+The header decides when it names a unit: the lowest-level unit of the document's era named in the
+issuing body's column (the last such) issues the document, the units above it are its parents
+("ỦY BAN MTTQ VIỆT NAM HUYỆN TƯ NGHĨA / BAN THƯỜNG TRỰC UBMTTQVN XÃ NGHĨA KỲ" is the MTTQ of xã
+Nghĩa Kỳ, in huyện Tư Nghĩa). Recipients ("Kính gửi")
 and signatures are never issuers. A name that fits several units is narrowed by the parents, the
 date line's place and the places the text names; if it still fits several, the unit stays unknown
 rather than guessed.
@@ -36,9 +37,9 @@ class Issuer:
 
 
 @cache
-def _org_pattern(header_only: bool) -> re.Pattern[str]:
-    """Every organisation spelling (the body fallback leaves out header-only organisations)."""
-    spellings = [(p, o.code) for o in organisations() if header_only or not o.header_only for p in o.patterns]
+def _org_pattern(in_header: bool) -> re.Pattern[str]:
+    """Every organisation spelling; in running text (in_header=False) not the header-only ones."""
+    spellings = [(p, o.code) for o in organisations() if in_header or not o.header_only for p in o.patterns]
     spellings.sort(key=lambda s: len(s[0]), reverse=True)
     alternatives = "|".join(f"(?P<{code}_{i}>{re.escape(p)})" for i, (p, code) in enumerate(spellings))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
@@ -50,8 +51,7 @@ def _org_code(match: re.Match[str]) -> str:
 
 
 def _in_era(candidates: list[AdminUnit], era: Era | None) -> list[AdminUnit]:
-    kept = [c for c in candidates if era is None or c.era == era]
-    return kept or candidates if era is None else kept
+    return [c for c in candidates if era is None or c.era == era]
 
 
 def _under(candidates: list[AdminUnit], parents: list[AdminUnit]) -> list[AdminUnit]:
