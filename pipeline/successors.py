@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
+from pipeline.combine import combined_approx, shown_value
 from pipeline.reporting_unit import ReportingUnit, split_code
 from pipeline.units import REORGANISATION, gazetteer
 
 ADDITIVE_KINDS = ("money", "count", "quantity")
+# what makes a consolidated line (consolidate.LINE_KEYS and the indicator's name)
+GROUP_KEYS = ("period", "reporting_unit", "level", "indicator_code", "indicator_name", "kind", "unit", "per",
+              "modality")
 
 
 def successor(code: str, as_of: date) -> ReportingUnit | None:
@@ -47,27 +52,7 @@ def lines_as_of(lines: pd.DataFrame, unit_codes: dict[str, str], as_of: date) ->
         after.append(unit.name if unit is not None else name)
     renamed["reporting_unit"] = after
     renamed["units_before"] = before
-    keys = [
-        c
-        for c in lines.columns
-        if c not in ("value", "figures", "unreviewed", "documents", "figure_ids", "note")
-    ]
-    keys = [
-        k
-        for k in keys
-        if k
-        in (
-            "period",
-            "reporting_unit",
-            "level",
-            "indicator_code",
-            "indicator_name",
-            "kind",
-            "unit",
-            "per",
-            "modality",
-        )
-    ]
+    keys = [k for k in GROUP_KEYS if k in lines.columns]
     rows = []
     for key, group in renamed.groupby(keys, sort=True, dropna=False):
         record = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
@@ -83,6 +68,7 @@ def lines_as_of(lines: pd.DataFrame, unit_codes: dict[str, str], as_of: date) ->
             note = f"{len(group)} đơn vị cũ ({'; '.join(sources)}): không cộng tỷ lệ / not summed"
         rows.append(
             {
+                **group.iloc[0].to_dict(),  # what a line shows besides its value (approx, combine …)
                 **record,
                 "value": value,
                 "figures": int(group["figures"].sum()),
@@ -91,6 +77,14 @@ def lines_as_of(lines: pd.DataFrame, unit_codes: dict[str, str], as_of: date) ->
                 "figure_ids": " ".join(group["figure_ids"]),
                 "note": note,
                 "units_before": "; ".join(dict.fromkeys(sources)),
+                **(merged_display(group, value) if len(group) > 1 else {}),
             }
         )
     return pd.DataFrame(rows, columns=[*lines.columns, "units_before"])
+
+
+def merged_display(group: pd.DataFrame, value: Decimal | None) -> dict[str, Any]:
+    """A line of several old units shows its own sum, approx as pipeline.combine would give it."""
+    approx = combined_approx(list(group["approx"])) if "approx" in group else "exact"
+    shown = shown_value(value, approx, None) if value is not None else ""
+    return {"approx": approx, "upper": None, "shown": shown}
