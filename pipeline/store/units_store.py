@@ -107,17 +107,7 @@ class UnitsStore:
                     sha256=row["sha256"], overrides=merged, user=user, at=_now()
                 )
             )
-            conn.execute(
-                document_reviews.insert().values(
-                    sha256=row["sha256"],
-                    document_id=document_id,
-                    user=user,
-                    at=_now(),
-                    before=before,
-                    after={k: _plain(getattr(meta, k)) for k in changes},
-                    comment=comment,
-                )
-            )
+            _audit(conn, row, user, before, {k: _plain(getattr(meta, k)) for k in changes}, comment)
             if row["status"] == "loaded":
                 text = (
                     conn.execute(
@@ -187,17 +177,8 @@ class UnitsStore:
                 .where(documents.c.id == document_id)
                 .values(status="loaded", superseded_by=None, ambiguous_with=None, replace_note=note)
             )
-            conn.execute(
-                document_reviews.insert().values(
-                    sha256=row["sha256"],
-                    document_id=document_id,
-                    user=user,
-                    at=_now(),
-                    before={"status": row["status"]},
-                    after={"status": "loaded", "replaces": list(others)},
-                    comment=comment,
-                )
-            )
+            after = {"status": "loaded", "replaces": list(others)}
+            _audit(conn, row, user, {"status": row["status"]}, after, comment)
         return list(others)
 
     def corrections(self) -> list[dict[str, Any]]:
@@ -222,6 +203,18 @@ class UnitsStore:
             query = query.where(document_reviews.c.document_id == document_id)
         with self._read() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _audit(
+    conn: sa.Connection, row: Any, user: str, before: dict[str, Any], after: dict[str, Any], comment: str
+) -> None:
+    """One line of the document audit log: who changed which document, from what to what, and why."""
+    conn.execute(
+        document_reviews.insert().values(
+            sha256=row["sha256"], document_id=row["id"], user=user, at=_now(), before=before, after=after,
+            comment=comment,
+        )
+    )
 
 
 def _metadata(record: dict[str, Any] | None) -> DocumentMetadata:
