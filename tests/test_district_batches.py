@@ -4,7 +4,8 @@ the original whatever its file name, and "Chưa báo cáo" listing exactly the u
 
 These batches are a DEVELOPMENT set for metadata detection: the first run of the new header/issuer
 code on them attributed 20 of 21 documents right (a two-column PDF whose issuer's name shared a line
-with the date line was filed under the province); that miss was then fixed while looking at it.
+with the date line was filed under the province), 19 of 21 on the regenerated batches (two more such
+PDFs); those misses were then fixed while looking at them.
 """
 
 from __future__ import annotations
