@@ -32,6 +32,7 @@ if not ocr_available():
 
 SEED = next(SAMPLES.glob("002_*.pdf"))  # its first page holds seven figures of three digits or more
 PHOTO = "anh-chup-trang-1.png"
+SCANNED_PDF = SAMPLES / "scanned_report.pdf"  # a PDF page without a text layer
 
 
 def digits(text: str) -> str:
@@ -58,9 +59,10 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, dict[s
     as_scan(page, 200, seed=3, stamp=True).save(folder / PHOTO)  # type: ignore[attr-defined]
     text = SEED.with_suffix(".txt")
     shutil.copy(text, folder / text.name)
+    shutil.copy(SCANNED_PDF, folder / SCANNED_PDF.name)
     url = f"sqlite:///{tmp_path_factory.mktemp('kho') / 'review.db'}"
-    results = ingest_into(url, [folder / PHOTO, folder / text.name])
-    assert [r.status for r in results] == ["loaded", "loaded"], results
+    results = ingest_into(url, [folder / PHOTO, folder / text.name, folder / SCANNED_PDF.name])
+    assert [r.status for r in results] == ["loaded"] * 3, results
     return url, folder, {Path(r.path).name: r.document_id for r in results}
 
 
@@ -92,6 +94,17 @@ def test_the_crop_of_each_figure_holds_its_digits(scanned) -> None:
             missed.append(figure["quote"])
     print(f"{len(figures) - len(missed)}/{len(figures)} crops read again with their figure's digits")
     assert not missed, missed
+
+
+def test_a_scanned_pdf_page_is_rendered_again_for_the_crop(scanned) -> None:
+    url, folder, ids = scanned
+    document_id = ids[SCANNED_PDF.name]
+    [figure] = [f for f in ocr_figures(url, document_id) if f["quote"] == "150 cán bộ"]
+    address = f"/documents/{document_id}/figures/{figure['figure_id']}/scan.png"
+    response = client_for(url, [folder]).get(address)
+    assert response.status_code == 200
+    read = read_again(response.content)
+    assert "150" in read and "cán bộ" in read
 
 
 def test_the_card_shows_the_scan_beside_the_text_and_only_for_ocr_figures(scanned) -> None:
