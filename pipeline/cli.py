@@ -191,6 +191,10 @@ def review(
     users: Annotated[
         Path | None, typer.Option("--users", exists=True, dir_okay=False, help="name:hash users file (login)")
     ] = None,
+    sources: Annotated[
+        list[Path] | None,
+        typer.Option("--sources", help="Folder holding the submitted files, for the scan beside OCR figures"),
+    ] = None,
 ) -> None:
     """Open the review page: check every figure against its sentence, accept, correct or reject it."""
     import uvicorn
@@ -207,7 +211,7 @@ def review(
         )
         raise typer.Exit(2)
     try:
-        web = create_app(store_url(store or None), auth_config=users)
+        web = create_app(store_url(store or None), auth_config=users, sources=sources)
     except UsersFileError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None

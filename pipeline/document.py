@@ -57,6 +57,9 @@ class Block:
     footnote_marker: str = ""  # footnote blocks: the marker ("1", "*")
     footnote_ref: int | None = None  # footnote blocks: offset in text where the marker stands
     ocr_confidence: float | None = None  # read from a page image: Tesseract's mean word confidence, 0-100
+    # read from a page image: each line as [start, end, left, top, right, bottom], start/end offsets
+    # into this block's text, the box as fractions of the page image (the review page crops it)
+    ocr_lines: list[list[float]] | None = None
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)

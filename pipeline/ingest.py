@@ -25,7 +25,9 @@ from pipeline.store.api import LoadResult, Store
 from pipeline.submissions import gone, open_submission
 
 # .doc is converted by LibreOffice (E003 when it is not installed); images are read by OCR (E009 without it)
-READABLE_SUFFIXES = (".txt", ".docx", ".pdf", ".doc", ".xlsx", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
+READABLE_SUFFIXES = (
+    ".txt", ".docx", ".pdf", ".doc", ".xlsx", ".xls", ".jpg", ".jpeg", ".png", ".tif", ".tiff",
+)
 SKIPPED_PREFIXES = (".", "~$")  # hidden files and Word's lock files are not submissions
 # Inside a folder, the scripts and data files that sit beside reports (samples/ holds its builder)
 # are not submissions; a file named on the command line is always tried.

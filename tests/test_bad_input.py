@@ -76,6 +76,9 @@ TABLE: list[tuple[str, str, str]] = [
     ("altchunk_html.docx", LOADED, "an HTML altChunk: its paragraph and table are read in place"),
     ("word97_report.doc", LOADED if office() else "E003_LEGACY_DOC", "Word 97, converted by LibreOffice"),
     ("appendix.xlsx", LOADED, "a data appendix as a workbook: cells with row and column headers"),
+    ("appendix.xls", LOADED, "the appendix as Excel 97 (.xls, LibreOffice's when installed): read by xlrd"),
+    ("truncated.xls", "E005_CORRUPT", "an .xls cut at three fifths: damaged, the batch goes on"),
+    ("sheet_300000_cells.xls", "E006_TOO_LARGE", "300,000 cells in 1.8 MB: refused from the record headers"),
     ("photo_of_page.png", LOADED if ocr_available() else "E009_NEEDS_OCR", "a photo of a page: OCR"),
     ("fifo_named_pipe.txt", "E016_NOT_A_FILE", "a FIFO: refused before it is opened (it hung ingest)"),
     ("link_to_etc_passwd.txt", "E016_NOT_A_FILE", "a link out of the folder, not followed"),
@@ -156,6 +159,16 @@ def test_an_excel_appendix_reads_as_table_cells_with_headers(corpus: dict[str, P
     document, figures = outcome_of(corpus["appendix.xlsx"])
     cells = {(b.cell.row_header, b.cell.col_header, b.cell.unit, document.text[b.start : b.end])
              for b in document.blocks if b.cell}
+    assert ("Xã Ea Pô", "Số tiền vận động (đồng)", "đồng", "361.432.000") in cells
+    assert ("Xã Nam Dong", "Số hộ được hỗ trợ", "", "12") in cells
+    assert {361_432_000, 128_500_000, 25, 12} <= {f.value for f in figures}
+
+
+def test_an_excel_97_appendix_reads_as_the_same_table_cells(corpus: dict[str, Path]) -> None:
+    document, figures = outcome_of(corpus["appendix.xls"])
+    cells = {(b.cell.row_header, b.cell.col_header, b.cell.unit, document.text[b.start : b.end])
+             for b in document.blocks if b.cell}
+    assert document.format == "xls"
     assert ("Xã Ea Pô", "Số tiền vận động (đồng)", "đồng", "361.432.000") in cells
     assert ("Xã Nam Dong", "Số hộ được hỗ trợ", "", "12") in cells
     assert {361_432_000, 128_500_000, 25, 12} <= {f.value for f in figures}

@@ -52,6 +52,7 @@ SEEDS: dict[str, bytes] = {
 } | {
     "report.docx": make_corpus.docx_bytes(make_corpus.REPORT.splitlines()),
     "report.pdf": make_corpus.text_pdf(),
+    "report.xls": make_corpus.xls_workbook("Phụ lục 1", make_corpus.APPENDIX_ROWS, merges=((0, 0, 0, 3),)),
 }
 
 UNCLEAR = {"E014_PARSER_CRASH", "loaded_without_text"}  # a crash, or "0 figures, OK" for an empty file

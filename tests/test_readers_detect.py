@@ -44,7 +44,9 @@ def _rejected(tmp_path: Path, name: str, raw: bytes) -> DocumentRejected:
         # a bare Word 97 container: LibreOffice cannot convert it (E003 where LibreOffice is missing)
         ("report.doc", _ole2("Root Entry", "WordDocument", "1Table"), WORD97_BROKEN),
         ("renamed.docx", _ole2("Root Entry", "WordDocument"), WORD97_BROKEN),
-        ("workbook.xls", _ole2("Root Entry", "Workbook"), "E003_LEGACY_DOC"),
+        # an Excel 97 container is read by xlrd: this one names its stream but holds none
+        ("workbook.xls", _ole2("Root Entry", "Workbook"), "E005_CORRUPT"),
+        ("slides.doc", _ole2("Root Entry", "PowerPoint Document"), "E003_LEGACY_DOC"),
         ("locked.docx", _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "E004_ENCRYPTED"),
         # images are read by OCR, whatever their name: these are broken ones (E009 without Tesseract)
         ("photo.docx", b"\x89PNG\r\n\x1a\n" + bytes(64), IMAGE_BROKEN),

@@ -17,7 +17,7 @@ from pipeline.readers.invisible import remove_invisible
 
 
 def read_document(path: Path | str, metadata_overrides: dict[str, Any] | None = None) -> Document:
-    """Read a .txt/.docx/.doc/.pdf/.xlsx report or a scan (.jpg/.png/.tif); raises DocumentRejected
+    """Read a .txt/.docx/.doc/.pdf/.xlsx/.xls report or a scan (.jpg/.png/.tif); raises DocumentRejected
     with a stable code when it cannot."""
     path = Path(path)
     check_file_size(path.stat().st_size, path.name)  # before a huge file is read into memory
@@ -34,6 +34,10 @@ def read_document(path: Path | str, metadata_overrides: dict[str, Any] | None = 
         from pipeline.readers.xlsx import read_xlsx
 
         document = read_xlsx(path, raw, sha256)
+    elif kind == "xls":
+        from pipeline.readers.xls import read_xls
+
+        document = read_xls(path, raw, sha256)
     elif kind == "image":
         from pipeline.readers.image import read_image_file
 

@@ -62,8 +62,10 @@ class TextAssembler:
         self.parts.append(line + "\n")
         self.length += len(line) + 1
         confidence = block_fields.pop("ocr_confidence", None)
+        ocr_lines = block_fields.pop("ocr_lines", None)
         block = self.maker.block(line, start, start + len(line), **block_fields)  # type: ignore[arg-type]
         block.ocr_confidence = confidence  # type: ignore[assignment]
+        block.ocr_lines = ocr_lines  # type: ignore[assignment]
         self.blocks.append(block)
         return block
 

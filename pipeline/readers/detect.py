@@ -8,7 +8,7 @@ from typing import Literal
 
 from pipeline.errors import DocumentRejected
 
-Format = Literal["txt", "docx", "pdf", "image", "doc", "xlsx"]
+Format = Literal["txt", "docx", "pdf", "image", "doc", "xlsx", "xls"]
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, and Office's password wrapper
 ZIP_MAGIC = b"PK\x03\x04"
@@ -20,9 +20,11 @@ IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 # Formats officers send by mistake: recognised so the message says "unknown", not "undecodable".
 KNOWN_BINARY = (b"GIF8", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")
 WORD_97_STREAM = "WordDocument".encode("utf-16-le")  # the stream every Word 97-2003 file holds
+# The stream of an Excel 97-2003 workbook ("Book" in Excel 5/95 files), as its directory names it.
+EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
 # Suffixes whose files always start with a signature: one without it is not what its name says.
 SIGNED_SUFFIXES = (
-    ".docx", ".pdf", ".doc", ".docm", ".xlsx", ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
+    ".docx", ".pdf", ".doc", ".docm", ".xlsx", ".xls", ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
 )
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ""}
 
@@ -37,7 +39,9 @@ def detect_format(raw: bytes, name: str) -> Format:
             raise DocumentRejected("E004_ENCRYPTED", name, "Office password protection")
         if WORD_97_STREAM in raw:
             return "doc"  # converted to .docx by LibreOffice when it is installed (legacy_doc.py)
-        raise DocumentRejected("E003_LEGACY_DOC", name, "an old Office file that is not a Word document")
+        if any(stream in raw for stream in EXCEL_STREAMS) or suffix == ".xls":
+            return "xls"  # read by xlrd (xls.py), which refuses a truncated one E005
+        raise DocumentRejected("E003_LEGACY_DOC", name, "an old Office file that is neither Word nor Excel")
     if PDF_MAGIC in raw[:1024]:
         return "pdf"
     if raw.startswith(IMAGE_MAGIC):

@@ -31,7 +31,10 @@ def read_image_file(path: Path, raw: bytes, sha256: str) -> Document:
             raise DocumentRejected("E006_TOO_LARGE", path.name, f"over {active_limits().max_pages} pages")
         pages = number
         for paragraph in read_image(frame.copy(), path.name):
-            out.add(paragraph.text, page=number, ocr_confidence=paragraph.confidence)
+            out.add(
+                paragraph.text, page=number, ocr_confidence=paragraph.confidence,
+                ocr_lines=paragraph.line_records(),
+            )
     if not out.blocks:
         raise DocumentRejected("E012_NO_TEXT", path.name, "OCR found no text in the image")
     return Document(out.text(), out.blocks, path.name, "image", sha256, flags=[FLAG_OCR], page_count=pages)

@@ -382,7 +382,10 @@ def read_pdf(path: Path, raw: bytes, sha256: str) -> Document:
     for run in _runs(pages):
         if isinstance(run, OcrPage):
             for paragraph in run.page.ocr:
-                out.add(paragraph.text, page=run.page.number, ocr_confidence=paragraph.confidence)
+                out.add(
+                    paragraph.text, page=run.page.number, ocr_confidence=paragraph.confidence,
+                    ocr_lines=paragraph.line_records(),
+                )
             continue
         if isinstance(run, TableAt):
             table_index += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -16,6 +17,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from pipeline.guarded_extract import OCR_MARK
 from pipeline.normalise.catalogue import store_catalogue
 from pipeline.reporting_unit import organisations
 from pipeline.review import bulk, decisions
@@ -29,6 +31,7 @@ from pipeline.review.layout import lay_out
 from pipeline.review.middleware import BodyLimit, Gate
 from pipeline.review.numbers import NumberError
 from pipeline.review.overview import period_overview
+from pipeline.review.scans import SourceFiles, add_scan_routes, default_sources, scan_panel
 from pipeline.review.views import figure_fragments, render
 
 HERE = Path(__file__).resolve().parent
@@ -56,11 +59,15 @@ def _filtered(figures: list[dict[str, Any]], kind: str, status: str, sort: str) 
     return chosen
 
 
-def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
-    """The review web app over one store; `auth_config` is a users file for a shared deployment."""
+def create_app(
+    store_url: str, *, auth_config: Path | None = None, sources: Sequence[Path] | None = None
+) -> FastAPI:
+    """The review web app over one store; `auth_config` is a users file for a shared deployment;
+    `sources` the folders holding the submitted files (for the scan beside an OCR figure)."""
     from pipeline.store import open_store
 
     store = open_store(store_url)
+    scans = SourceFiles(sources or default_sources())
     authenticator = Authenticator(auth_config)
     app = FastAPI(title="tonghop – duyệt số liệu", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
@@ -83,6 +90,7 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         return {"id": newer["id"], "path": newer["path"]} if newer else None
 
     add_document_routes(app, store, load_document, _user)
+    add_scan_routes(app, store, load_document, scans)
 
     def load_figure(document_id: int, figure_id: str) -> dict[str, Any]:
         try:
@@ -95,6 +103,8 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
 
     def decided(request: Request, figure: dict[str, Any], message: str) -> JSONResponse:
         lines.name_figures([figure], store_catalogue(store))
+        if OCR_MARK in (figure.get("rule") or ""):  # the new card keeps its piece of the scan
+            figure["scan"] = scan_panel(store.document(figure["document_id"]), figure, scans)
         counts = Counter(f["review_status"] for f in store.figures(document_id=figure["document_id"]))
         last = store.reviews(figure_id=figure["figure_id"])
         return JSONResponse(
@@ -162,6 +172,8 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         replaced_by = _replacement(document)
         figures = store.figures(document_id=document_id, include_superseded=True)
         lines.name_figures(figures, store_catalogue(store))
+        for figure in figures:
+            figure["scan"] = scan_panel(document, figure, scans)
         shown = _filtered(figures, kind, status, sort if sort in SORTS else "position")
         ids = {f["figure_id"] for f in figures}
         last_reviews = {e["figure_id"]: e for e in store.reviews() if e["figure_id"] in ids}

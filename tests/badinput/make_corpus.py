@@ -143,32 +143,42 @@ def zip_bomb(declared_megabytes: int | None) -> bytes:
 
 
 def ole_file(streams: dict[str, bytes]) -> bytes:
-    """A minimal Compound File Binary (OLE2) container: header, one FAT sector, one directory sector.
+    """A minimal Compound File Binary (OLE2) container: header, its FAT sectors (up to the 109 the
+    header lists, 7 MB of streams), one directory sector, then the streams.
 
     Every stream is padded to 4096 bytes or more so it lives in regular sectors (no mini stream).
     """
     sector = 512
-    body = bytearray()
-    fat = [0xFFFFFFFD, 0xFFFFFFFE]  # sector 0 holds the FAT, sector 1 the directory
+    per_fat = sector // 4
+    padded = {}
+    for name, stream in streams.items():
+        data = stream.ljust(max(4096, len(stream)), b"\x00")
+        padded[name] = data.ljust(-(-len(data) // sector) * sector, b"\x00")
+    body_sectors = sum(len(data) // sector for data in padded.values())
+    fat_sectors = 1
+    while fat_sectors * per_fat < fat_sectors + 1 + body_sectors:
+        fat_sectors += 1
+    assert fat_sectors <= 109 and len(streams) + 1 <= 4
+    fat = [0xFFFFFFFD] * fat_sectors + [0xFFFFFFFE]  # the FAT's own sectors, then the directory
     entries = [_ole_entry("Root Entry", 5, child=1 if streams else 0xFFFFFFFF, start=0xFFFFFFFE, size=0)]
-    names = list(streams)
+    body = bytearray()
+    names = list(padded)
     for index, name in enumerate(names):
-        data = streams[name].ljust(max(4096, len(streams[name])), b"\x00")
-        data = data.ljust(-(-len(data) // sector) * sector, b"\x00")
-        first = 2 + len(body) // sector
-        count = len(data) // sector
+        first = fat_sectors + 1 + len(body) // sector
+        count = len(padded[name]) // sector
         fat += [first + k + 1 for k in range(count - 1)] + [0xFFFFFFFE]
         right = index + 2 if index + 1 < len(names) else 0xFFFFFFFF
         entries.append(_ole_entry(name, 2, right=right, start=first, size=len(streams[name])))
-        body += data
-    assert len(fat) <= sector // 4 and len(entries) <= 4
+        body += padded[name]
+    difat = list(range(fat_sectors)) + [0xFFFFFFFF] * (109 - fat_sectors)
     header = struct.pack(
         "<8s16sHHHHH6sIIIIIIIII", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", bytes(16), 0x3E, 3, 0xFFFE, 9, 6,
-        bytes(6), 0, 1, 1, 0, 0x1000, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0,
-    ) + struct.pack("<109I", 0, *([0xFFFFFFFF] * 108))
-    fat_sector = struct.pack(f"<{sector // 4}I", *(fat + [0xFFFFFFFF] * (sector // 4 - len(fat))))
+        bytes(6), 0, fat_sectors, fat_sectors, 0, 0x1000, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0,
+    ) + struct.pack("<109I", *difat)
+    fat += [0xFFFFFFFF] * (fat_sectors * per_fat - len(fat))
+    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
     directory = b"".join(entries).ljust(sector, b"\x00")
-    return header + fat_sector + directory + bytes(body)
+    return header + fat_bytes + directory + bytes(body)
 
 
 def _ole_entry(name: str, kind: int, *, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF,
@@ -395,6 +405,96 @@ def _legacy_doc() -> bytes:
     return ole_file({"WordDocument": fib, "1Table": bytes(4096)})
 
 
+def biff_record(kind: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def biff_text(text: str, length_bytes: int) -> bytes:
+    """An Excel 97 unicode string: its length, the UTF-16 flag, the characters."""
+    return struct.pack("<B" if length_bytes == 1 else "<H", len(text)) + b"\x01" + text.encode("utf-16-le")
+
+
+def xls_workbook(
+    sheet: str, rows: list[list[str | int]], *, merges: tuple[tuple[int, int, int, int], ...] = (),
+    run_rows: int = 0, run_cols: int = 0,
+) -> bytes:
+    """An Excel 97 (BIFF8) workbook written record by record: one sheet of `rows` (texts as LABEL,
+    numbers as NUMBER), merged ranges (first row, last row, first col, last col), then `run_rows`
+    rows of `run_cols` numbers packed as MULRK records (a huge sheet in a few megabytes)."""
+    bof = struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06)
+    name = biff_text(sheet, 1)
+    font_height, colour, weight = 200, 0x7FFF, 400  # 10 pt, the window's colour, normal
+    font = biff_record(0x0031, struct.pack("<HHHHHBBBB", font_height, 0, colour, weight, 0, 0, 0, 0, 0)
+                       + biff_text("Arial", 1))
+    # 15 style XFs then the cell XF 15 every cell uses: font 0, format 0 (General)
+    formats = b"".join(biff_record(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0xFFF5 if i < 15 else 1, 0x20,
+                                                       0, 0, 0, 0, 0, 0x20C0)) for i in range(16))
+    settings = biff_record(0x0042, struct.pack("<H", 1200)) + font + formats  # CODEPAGE UTF-16
+    globals_size = (4 + len(bof)) + len(settings) + (4 + 6 + len(name)) + 4  # BOF, …, BOUNDSHEET, EOF
+    head = (biff_record(0x0809, bof) + settings
+            + biff_record(0x0085, struct.pack("<IBB", globals_size, 0, 0) + name) + biff_record(0x000A))
+    assert len(head) == globals_size
+    cells = bytearray()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                cells += biff_record(0x0204, struct.pack("<HHH", r, c, 15) + biff_text(value, 2))
+            else:
+                cells += biff_record(0x0203, struct.pack("<HHHd", r, c, 15, float(value)))
+    for r in range(len(rows), len(rows) + run_rows):
+        packed = b"".join(struct.pack("<HI", 15, (((r * 7 + c) % 100_000) << 2) | 2) for c in range(run_cols))
+        cells += biff_record(0x00BD, struct.pack("<HH", r, 0) + packed + struct.pack("<H", run_cols - 1))
+    if merges:
+        ranges = b"".join(struct.pack("<HHHH", *merge) for merge in merges)
+        cells += biff_record(0x00E5, struct.pack("<H", len(merges)) + ranges)
+    width = max([len(row) for row in rows] + [run_cols])
+    dimensions = biff_record(0x0200, struct.pack("<IIHHH", 0, len(rows) + run_rows, 0, width, 0))
+    sheet_bof = biff_record(0x0809, bof[:2] + struct.pack("<H", 0x0010) + bof[4:])
+    sheet_stream = sheet_bof + dimensions + bytes(cells) + biff_record(0x000A)
+    stream = (head + sheet_stream).ljust(4096, b"\x00")  # 4 KB or more: a regular stream, not a mini one
+    return ole_file({"Workbook": stream})
+
+
+APPENDIX_ROWS: list[list[str | int]] = [
+    ["Kết quả vận động Quỹ Vì người nghèo năm 2024"],
+    ["STT", "Xã, thị trấn", "Số tiền vận động (đồng)", "Số hộ được hỗ trợ"],
+    [1, "Xã Ea Pô", 361432000, 25],
+    [2, "Xã Nam Dong", 128500000, 12],
+]
+
+
+def huge_xls() -> bytes:
+    """A sheet of 300,000 numbers (1,200 rows of 250), 1.8 MB: over the workbook cell cap."""
+    return xls_workbook("Phụ lục", APPENDIX_ROWS[1:2], run_rows=1200, run_cols=250)
+
+
+@cache
+def appendix_xls() -> bytes:
+    """The appendix as Excel 97 saved it: LibreOffice converts appendix_xlsx() when it is installed,
+    otherwise the same table is written record by record (xls_workbook)."""
+    converted = office_convert(appendix_xlsx(), "phu-luc.xlsx", "xls")
+    return converted or xls_workbook("Phụ lục 1", APPENDIX_ROWS, merges=((0, 0, 0, 3),))
+
+
+def office_convert(data: bytes, name: str, target: str) -> bytes | None:
+    """`data` converted by LibreOffice headless to `target` ("doc", "xls"); None without LibreOffice."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    program = shutil.which("soffice")
+    if program is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / name
+        source.write_bytes(data)
+        subprocess.run([program, f"-env:UserInstallation={Path(folder, 'p').as_uri()}", "--headless",
+                        "--convert-to", target, "--outdir", folder, str(source)],
+                       capture_output=True, timeout=180, check=False, env={**os.environ, "HOME": folder})
+        converted = source.with_suffix("." + target)
+        return converted.read_bytes() if converted.is_file() else None
+
+
 def _password_docx() -> bytes:
     info = struct.pack("<HHI", 4, 4, 0x40) + b'<?xml version="1.0"?><encryption/>'  # agile encryption header
     package = struct.pack("<Q", 12_000) + random.Random(3).randbytes(12_000)
@@ -518,21 +618,7 @@ FORMULA_REPORT = (
 def word97_doc() -> bytes:
     """A real Word 97 .doc of REPORT, written by LibreOffice; without LibreOffice, the minimal
     OLE2 Word file (the reader then refuses it E003 all the same)."""
-    import shutil
-    import subprocess
-    import tempfile
-
-    program = shutil.which("soffice")
-    if program is None:
-        return _legacy_doc()
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "bao-cao.docx"
-        source.write_bytes(docx_bytes(REPORT.splitlines()))
-        subprocess.run([program, f"-env:UserInstallation={Path(folder, 'p').as_uri()}", "--headless",
-                        "--convert-to", "doc", "--outdir", folder, str(source)],
-                       capture_output=True, timeout=180, check=False, env={**os.environ, "HOME": folder})
-        converted = Path(folder) / "bao-cao.doc"
-        return converted.read_bytes() if converted.is_file() else _legacy_doc()
+    return office_convert(docx_bytes(REPORT.splitlines()), "bao-cao.docx", "doc") or _legacy_doc()
 
 
 def appendix_xlsx() -> bytes:
@@ -637,6 +723,9 @@ CASES: dict[str, Callable[[], bytes]] = {
     "altchunk_html.docx": altchunk_docx,
     "word97_report.doc": word97_doc,
     "appendix.xlsx": appendix_xlsx,
+    "appendix.xls": appendix_xls,
+    "truncated.xls": lambda: appendix_xls()[: len(appendix_xls()) * 3 // 5],
+    "sheet_300000_cells.xls": huge_xls,
     "photo_of_page.png": photo_png,
 }
 
