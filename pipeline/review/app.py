@@ -21,7 +21,7 @@ from pipeline.reporting_unit import organisations
 from pipeline.review import bulk, decisions
 from pipeline.review import indicators as lines
 from pipeline.review.auth import Authenticator
-from pipeline.review.charts import indicator_charts
+from pipeline.review.chart_routes import add_chart_routes
 from pipeline.review.csrf import CsrfTokens
 from pipeline.review.document_meta import add_document_routes
 from pipeline.review.labels import LABELS, kinds_css
@@ -29,6 +29,7 @@ from pipeline.review.layout import lay_out
 from pipeline.review.middleware import BodyLimit, Gate
 from pipeline.review.numbers import NumberError
 from pipeline.review.overview import period_overview
+from pipeline.review.unit_page import add_unit_routes
 from pipeline.review.views import figure_fragments, render
 
 HERE = Path(__file__).resolve().parent
@@ -83,6 +84,8 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         return {"id": newer["id"], "path": newer["path"]} if newer else None
 
     add_document_routes(app, store, load_document, _user)
+    add_chart_routes(app, store, _page)
+    add_unit_routes(app, store, _page)
 
     def load_figure(document_id: int, figure_id: str) -> dict[str, Any]:
         try:
@@ -126,7 +129,8 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def overview(request: Request, period: str = "") -> HTMLResponse:
         """The home page: one period's reports, missing units, what is left to review, its alarms."""
-        return _page(request, "overview.html", **period_overview(store, period[:300]))
+        names = {code: line.name for code, line in store_catalogue(store).by_code().items()}
+        return _page(request, "overview.html", indicator_names=names, **period_overview(store, period[:300]))
 
     @app.get("/documents", response_class=HTMLResponse)
     def documents_list(request: Request, replaced: int = 0) -> HTMLResponse:
@@ -177,6 +181,7 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
             selection=[f["figure_id"] for f in shown if f["review_status"] == "unreviewed"],
             filters={"kind": kind, "status": status, "sort": sort},
             last_reviews=last_reviews,
+            undo_stack=decisions.undo_stack(last_reviews.values(), _user(request)),
             notice=f"Đã chấp nhận {accepted} số liệu." if accepted is not None else notice[:300],
             batch=bulk.last_batch(store, document_id),
             organisations=[(o.code, o.name) for o in organisations()],
@@ -189,11 +194,6 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         figures = {f["figure_id"]: f for f in store.figures(document_id=document_id, include_superseded=True)}
         entries = [e for e in store.reviews() if e["figure_id"] in figures]
         return _page(request, "audit.html", document=document, entries=entries[::-1], figures=figures)
-
-    @app.get("/indicators", response_class=HTMLResponse)
-    def indicators_view(request: Request) -> HTMLResponse:
-        """One small chart per indicator: its values by reporting unit."""
-        return _page(request, "indicators.html", charts=indicator_charts(store))
 
     @app.get("/kinds.css")
     def kind_colours() -> Response:
