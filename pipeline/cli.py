@@ -145,14 +145,18 @@ def ingest(
     from rich.console import Console
     from rich.progress import Progress
 
-    from pipeline.ingest import discover, ingest_paths, summary_table
+    from pipeline.ingest import discover, ingest_paths
+    from pipeline.ingest_summary import explanations, store_state, summary_table
     from pipeline.store import open_store
 
     opened = open_store(store or None)
     with Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("Đang nạp báo cáo / loading", total=len(discover(paths)))
         results = ingest_paths(paths, opened, on_file=lambda _path, _result: progress.advance(task))
-    Console().print(summary_table(results))
+    console = Console()
+    console.print(summary_table(results))
+    for line in [*explanations(results, opened), "", *store_state(opened)]:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(2 if any(r.status == "rejected" for r in results) else 0)
 
 
