@@ -87,10 +87,13 @@ def _default_series(lines: pd.DataFrame) -> str:
 
 
 def _default_unit(series: pd.DataFrame, period: str) -> str:
-    """The unit with the most periods shaped like the chosen one (its trend says the most), by name."""
+    """The unit with the most periods shaped like the chosen one (its trend says the most), then the
+    one with the largest value in the chosen period (the comparison's first bar)."""
     alike = series[series["period"].map(period_shape) == period_shape(period)]
     counts = alike.groupby("reporting_unit")["period"].nunique()
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0]
+    chosen = alike[alike["period"] == period].to_dict("records")
+    now = {r["reporting_unit"]: Decimal(str(r["value"])) for r in chosen}
+    return sorted(counts.items(), key=lambda item: (-item[1], -now.get(item[0], Decimal(0)), item[0]))[0][0]
 
 
 def _bars(rows: pd.DataFrame, label_column: str) -> list[Bar]:
