@@ -154,6 +154,8 @@ def test_an_officers_morning(tmp_path: Path, browser, live_server) -> None:
         with page.expect_download() as download:
             page.click("#export-button")
         download.value.save_as(workbook)
+        page.wait_for_selector("#export-progress-text:has-text('Đã tạo xong tệp')")  # the progress line stops
+        assert page.is_enabled("#export-button")
         page.uncheck("input[name=reviewed_only]")  # and every figure not rejected, unreviewed marked
         with page.expect_download() as download:
             page.click("#export-button")

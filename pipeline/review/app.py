@@ -343,8 +343,10 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         request: Request,
         file: Annotated[str, Form()] = "consolidated.xlsx",
         reviewed_only: Annotated[bool, Form()] = False,
+        ticket: Annotated[str, Form(max_length=40)] = "",
     ) -> FileResponse:
-        """Write the exports (only reviewed figures when asked) and send the chosen file."""
+        """Write the exports (only reviewed figures when asked) and send the chosen file; the cookie
+        naming the form's ticket tells the page the file has arrived (its progress line stops)."""
         if file not in EXPORT_FILES:
             raise HTTPException(422, "Chọn một trong các tệp: " + ", ".join(EXPORT_FILES))
         try:
@@ -356,11 +358,14 @@ def create_app(store_url: str, *, auth_config: Path | None = None) -> FastAPI:
         if path is None or not path.exists():
             raise HTTPException(500, f"Không tạo được tệp {file}.")
         suffix = "_da_duyet" if reviewed_only else ""
-        return FileResponse(
+        response = FileResponse(
             path,
             filename=f"{path.stem}{suffix}{path.suffix}",
             background=BackgroundTask(_remove_tree, folder),
         )
+        if ticket.isdigit():
+            response.set_cookie("tonghop_export", ticket, max_age=120, samesite="strict")
+        return response
 
     # the last added runs first: the size limit sees the raw request, then the gate checks login and CSRF
     app.add_middleware(Gate, authenticator=authenticator, tokens=CsrfTokens())
