@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from pipeline.workbook.names import period_order
@@ -45,4 +45,6 @@ def add_unit_routes(app: FastAPI, store: Any, page: Callable[..., HTMLResponse])
     @app.get("/unit", response_class=HTMLResponse)
     def unit_page(request: Request, code: str = "", period: str = "") -> HTMLResponse:
         """A unit: must it report, what it sent, what is missing for the period."""
+        if not code.strip():
+            raise HTTPException(404, "Chưa chọn đơn vị: mở từ trang tổng quan kỳ báo cáo.")
         return page(request, "unit.html", **unit_view(store, code[:80], period[:300]))
