@@ -17,9 +17,21 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# `make run` shows the job: the five seed reports (one format each; their other formats are the
+# readers' test files) and one district's communes for one period, with the officer's list of the
+# units that must report; then the workbook. OUT=DIR writes somewhere else (a test uses it).
+OUT            ?= output
+STORE          ?= sqlite:///$(OUT)/tonghop.db
+MAIN_BATCH     := samples/000_064a08cc418c8552.docx samples/001_5efdf61d82cdb014.pdf \
+                  samples/002_bb16b2840fea809a.txt samples/003_f4169d506d3930e4.docx \
+                  samples/004_386d69b07cae7cb5.pdf
+DISTRICT_BATCH := samples/batches/huyen_phu_ninh_2024
+
 run: $(STAMP)
-	$(BIN)/tonghop ingest samples/ --store sqlite:///output/tonghop.db; test $$? -le 2
-	$(BIN)/tonghop export --out output/
+	mkdir -p $(OUT)
+	$(BIN)/tonghop units set $(DISTRICT_BATCH)/expected_units.yaml --store $(STORE)
+	$(BIN)/tonghop ingest $(MAIN_BATCH) $(DISTRICT_BATCH) --store $(STORE); test $$? -le 2
+	$(BIN)/tonghop export --out $(OUT) --store $(STORE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(
+from pipeline.cli_errors import Command
+
+app = Command(
     help="tonghop: tổng hợp số liệu từ báo cáo của MTTQ và UBND (consolidate report figures).",
     no_args_is_help=True,
     add_completion=False,
@@ -138,21 +140,30 @@ def serve(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(exists=True, help="Report files or folders of reports")],
+    paths: Annotated[list[Path], typer.Argument(help="Report files or folders of reports")],
     store: Annotated[str, typer.Option("--store", help="Store URL (default $TONGHOP_STORE or output/)")] = "",
 ) -> None:
     """Load reports into the store; exit 0 when every file loaded, 2 when some were rejected."""
     from rich.console import Console
     from rich.progress import Progress
 
-    from pipeline.ingest import discover, ingest_paths, summary_table
+    from pipeline.ingest import discover, ingest_paths
+    from pipeline.ingest_summary import explanations, store_state, summary_table
     from pipeline.store import open_store
+
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            typer.echo(f"{path}: không tìm thấy tệp hoặc thư mục / file or folder not found", err=True)
+            raise typer.Exit(2)
 
     opened = open_store(store or None)
     with Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("Đang nạp báo cáo / loading", total=len(discover(paths)))
         results = ingest_paths(paths, opened, on_file=lambda _path, _result: progress.advance(task))
-    Console().print(summary_table(results))
+    console = Console()
+    console.print(summary_table(results))
+    for line in [*explanations(results, opened), "", *store_state(opened)]:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(2 if any(r.status == "rejected" for r in results) else 0)
 
 
@@ -389,4 +400,4 @@ def document_use(
 
 
 if __name__ == "__main__":
-    app()
+    app(prog_name="tonghop")

@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rich.table import Table
-
 from pipeline.document import Document
 from pipeline.errors import DocumentRejected
 from pipeline.figure import Figure
@@ -187,21 +185,3 @@ def summary_counts(results: Iterable[LoadResult]) -> dict[str, int]:
     """How many files ended loaded / unchanged / superseded / outdated / rejected (every key present)."""
     counts = Counter(r.status for r in results)
     return {status: counts.get(status, 0) for status in STATUS_LABELS}
-
-
-
-
-def summary_table(results: list[LoadResult]) -> Table:
-    """The end-of-ingest table: a count per outcome, then each rejected file with its reason."""
-    table = Table(title="Kết quả nạp báo cáo / ingest summary", show_lines=False)
-    table.add_column("Kết quả / outcome")
-    table.add_column("Số tệp / files", justify="right")
-    table.add_column("Số liệu / figures", justify="right")
-    for status, count in summary_counts(results).items():
-        figures = sum(r.figures for r in results if r.status == status)
-        table.add_row(STATUS_LABELS[status], str(count), str(figures) if status != "rejected" else "")
-    for result in results:
-        if result.status == "rejected":
-            reason = result.message.split("] ", 1)[-1]  # the message repeats path and code
-            table.add_row(f"  ✗ {result.path}", result.code, reason, style="red")
-    return table

@@ -55,6 +55,9 @@ def test_serve_every_10s_loads_a_file_dropped_into_the_inbox(tmp_path: Path) -> 
         assert (inbox / "done" / "báo cáo mới.txt").exists(), output
         assert f"Prefect UI: http://127.0.0.1:{port}" in output
         assert httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).status_code == 200
+        # the UI in the browser asks where its API is: on --port N it must be this server, not 4200
+        settings = httpx.get(f"http://127.0.0.1:{port}/ui-settings", timeout=5).json()
+        assert settings["api_url"] == f"http://127.0.0.1:{port}/api"
         print(f"loaded {took:.0f} s after the drop")
     finally:
         serve.send_signal(signal.SIGTERM)

@@ -194,28 +194,6 @@ def test_pages_show_the_review_state(review):
     assert missing.status_code == 404 and "Không có văn bản" in missing.text
 
 
-def test_charts_show_the_consolidated_sums_and_follow_decisions(review):
-    from pipeline.consolidate import ADDITIVE_KINDS, consolidate
-    from pipeline.review.charts import indicator_charts
-
-    client, store, document_id = review
-    lines = consolidate(store).consolidated
-    lines = lines[(lines["modality"] == "actual") & lines["kind"].isin(ADDITIVE_KINDS)].to_dict("records")
-    assert lines, "seed 000 has consolidated actual amounts"
-    charts = indicator_charts(store)
-    charted = {(c["code"], c["unit"], *where): v for c in charts for where, v in c["sums"].items()}
-    for line in lines:
-        key = (line["indicator_code"], line["unit"], line["reporting_unit"], line["period"])
-        assert charted[key] == Decimal(str(line["value"]))
-    page = client.get("/indicators", headers={"accept": "text/html"}).text
-    assert all(format_number(line["value"]) in page for line in lines)
-    gone = lines[0]
-    for figure_id in gone["figure_ids"].split():
-        decide(client, document_id, figure_id, action="reject")
-    after = {(c["code"], c["unit"], *where) for c in indicator_charts(store) for where in c["sums"]}
-    assert (gone["indicator_code"], gone["unit"], gone["reporting_unit"], gone["period"]) not in after
-
-
 def test_a_replaced_report_points_to_the_submission_that_replaced_it(tmp_path: Path, store_url: str) -> None:
     seed = next(SAMPLES.glob("000_*.txt"))
     first, second = tmp_path / "lần 1", tmp_path / "lần 2"

@@ -65,6 +65,9 @@ def test_read_command_prints_blocks_and_metadata() -> None:
     assert "[heading " in out and "số '1.1.'" in out
     assert "[table_cell " in out and "bảng 1 hàng 2 cột 8" in out
     assert "\nPhần thứ nhất\n" in out
+    blocks = [line for line in out.splitlines() if line.startswith("[")]
+    shown = [line.split("mục: ", 1)[1] for line in blocks if "mục: " in line]
+    assert len(shown) == len(set(shown)) < len(blocks) / 2, "a section path is printed once, where it starts"
 
 
 def test_read_command_json_is_the_document_model() -> None:

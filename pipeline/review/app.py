@@ -23,7 +23,7 @@ from pipeline.reporting_unit import organisations
 from pipeline.review import bulk, decisions
 from pipeline.review import indicators as lines
 from pipeline.review.auth import Authenticator
-from pipeline.review.charts import indicator_charts
+from pipeline.review.chart_routes import add_chart_routes
 from pipeline.review.csrf import CsrfTokens
 from pipeline.review.document_meta import add_document_routes
 from pipeline.review.labels import LABELS, kinds_css
@@ -32,6 +32,7 @@ from pipeline.review.middleware import BodyLimit, Gate
 from pipeline.review.numbers import NumberError
 from pipeline.review.overview import period_overview
 from pipeline.review.scans import SourceFiles, add_scan_routes, default_sources, scan_panel
+from pipeline.review.unit_page import add_unit_routes
 from pipeline.review.views import figure_fragments, render
 
 HERE = Path(__file__).resolve().parent
@@ -91,6 +92,8 @@ def create_app(
 
     add_document_routes(app, store, load_document, _user)
     add_scan_routes(app, store, load_document, scans)
+    add_chart_routes(app, store, _page)
+    add_unit_routes(app, store, _page)
 
     def load_figure(document_id: int, figure_id: str) -> dict[str, Any]:
         try:
@@ -136,7 +139,8 @@ def create_app(
     @app.get("/", response_class=HTMLResponse)
     def overview(request: Request, period: str = "") -> HTMLResponse:
         """The home page: one period's reports, missing units, what is left to review, its alarms."""
-        return _page(request, "overview.html", **period_overview(store, period[:300]))
+        names = {code: line.name for code, line in store_catalogue(store).by_code().items()}
+        return _page(request, "overview.html", indicator_names=names, **period_overview(store, period[:300]))
 
     @app.get("/documents", response_class=HTMLResponse)
     def documents_list(request: Request, replaced: int = 0) -> HTMLResponse:
@@ -189,6 +193,7 @@ def create_app(
             selection=[f["figure_id"] for f in shown if f["review_status"] == "unreviewed"],
             filters={"kind": kind, "status": status, "sort": sort},
             last_reviews=last_reviews,
+            undo_stack=decisions.undo_stack(last_reviews.values(), _user(request)),
             notice=f"Đã chấp nhận {accepted} số liệu." if accepted is not None else notice[:300],
             batch=bulk.last_batch(store, document_id),
             organisations=[(o.code, o.name) for o in organisations()],
@@ -201,11 +206,6 @@ def create_app(
         figures = {f["figure_id"]: f for f in store.figures(document_id=document_id, include_superseded=True)}
         entries = [e for e in store.reviews() if e["figure_id"] in figures]
         return _page(request, "audit.html", document=document, entries=entries[::-1], figures=figures)
-
-    @app.get("/indicators", response_class=HTMLResponse)
-    def indicators_view(request: Request) -> HTMLResponse:
-        """One small chart per indicator: its values by reporting unit."""
-        return _page(request, "indicators.html", charts=indicator_charts(store))
 
     @app.get("/kinds.css")
     def kind_colours() -> Response:
@@ -355,8 +355,10 @@ def create_app(
         request: Request,
         file: Annotated[str, Form()] = "consolidated.xlsx",
         reviewed_only: Annotated[bool, Form()] = False,
+        ticket: Annotated[str, Form(max_length=40)] = "",
     ) -> FileResponse:
-        """Write the exports (only reviewed figures when asked) and send the chosen file."""
+        """Write the exports (only reviewed figures when asked) and send the chosen file; the cookie
+        naming the form's ticket tells the page the file has arrived (its progress line stops)."""
         if file not in EXPORT_FILES:
             raise HTTPException(422, "Chọn một trong các tệp: " + ", ".join(EXPORT_FILES))
         try:
@@ -368,11 +370,14 @@ def create_app(
         if path is None or not path.exists():
             raise HTTPException(500, f"Không tạo được tệp {file}.")
         suffix = "_da_duyet" if reviewed_only else ""
-        return FileResponse(
+        response = FileResponse(
             path,
             filename=f"{path.stem}{suffix}{path.suffix}",
             background=BackgroundTask(_remove_tree, folder),
         )
+        if ticket.isdigit():
+            response.set_cookie("tonghop_export", ticket, max_age=120, samesite="strict")
+        return response
 
     # the last added runs first: the size limit sees the raw request, then the gate checks login and CSRF
     app.add_middleware(Gate, authenticator=authenticator, tokens=CsrfTokens())

@@ -3,13 +3,12 @@ so the page can undo the whole batch at once, after a reload or from another bro
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
 from pipeline.review import decisions
 
-MARK = re.compile(r"\[lô (?P<batch>[0-9a-f]{8})\]$")  # the end of a batch accept's comment
+MARK = decisions.BATCH_MARK  # "[lô 1a2b3c4d]" ends the comment of each accept of a batch
 
 
 def accept_batch(store: Any, document_id: int, chosen: list[str], user: str, comment: str) -> tuple[str, int]:

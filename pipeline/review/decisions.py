@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -75,6 +77,21 @@ def apply(
     return updated, f"{DONE[action]} {figure['quote']}."
 
 
+BATCH_MARK = re.compile(r"\[lô (?P<batch>[0-9a-f]{8})\]$")  # the end of a bulk accept's logged comment
+UNDO_NOTE = "hoàn tác quyết định #"  # what every undo logs: Backspace never undoes an undo
+
+
+def undo_stack(last_entries: Iterable[dict[str, Any]], user: str) -> list[dict[str, Any]]:
+    """What Backspace may still undo after a reload: each figure whose last logged decision is this
+    officer's own accept, reject or correction (not an undo, not part of a bulk batch), newest last."""
+    chosen = [
+        e for e in last_entries
+        if e["user"] == user and e["action"] in DONE
+        and not (note := e.get("comment") or "").startswith(UNDO_NOTE) and not BATCH_MARK.search(note)
+    ]
+    return [{"fid": e["figure_id"], "reviewId": e["id"]} for e in sorted(chosen, key=lambda e: e["id"])]
+
+
 def undo(store: Any, figure_id: str, review_id: int, user: str) -> dict[str, Any]:
     """Bring a figure back to its state before decision `review_id` (the page undoes newest first)."""
     entry = next((e for e in store.reviews(figure_id=figure_id) if e["id"] == review_id), None)
@@ -82,7 +99,7 @@ def undo(store: Any, figure_id: str, review_id: int, user: str) -> dict[str, Any
         raise DecisionError("Không tìm thấy quyết định cần hoàn tác.")
     before = entry["before"] or {}
     target = before.get("review_status", "unreviewed")
-    comment = f"hoàn tác quyết định #{review_id}"
+    comment = f"{UNDO_NOTE}{review_id}"
     if target == "unreviewed":
         current = store.review(figure_id, "reset", user=user, comment=comment)
         line = (before.get("indicator_code", current["indicator_code"]), before.get("role", current["role"]))

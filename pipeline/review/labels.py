@@ -1,32 +1,18 @@
-"""The Vietnamese words and colours of the page, read once from labels.yaml (data an officer may edit)."""
+"""The page's words and colours: the shared vocabulary labels (pipeline/data/labels.yaml) and the
+style sheet that gives each figure kind its colour."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-import yaml
+from pipeline.labels import label, vocabulary_labels
 
-LABELS_FILE = Path(__file__).resolve().parent / "labels.yaml"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
+LABELS: dict[str, Any] = vocabulary_labels()
 
-def load_labels(path: Path = LABELS_FILE) -> dict[str, Any]:
-    """Every vocabulary of FIGURES.md mapped to its label; the kinds also to their colour."""
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-LABELS: dict[str, Any] = load_labels()
-
-
-def label(group: str, key: str | None) -> str:
-    """The Vietnamese label of a stored word, or the word itself when the file has none."""
-    if not key:
-        return ""
-    entry = LABELS.get(group, {}).get(key, key)
-    return entry["label"] if isinstance(entry, dict) else str(entry)
+__all__ = ["LABELS", "kinds_css", "label"]
 
 
 def kinds_css() -> str:

@@ -198,7 +198,10 @@ def unclassified(sheet: Worksheet, result: Consolidation, exported: date) -> Non
         Column("Mã số liệu", 14),
     ]
     frame = result.figures
-    unmapped = frame[frame["indicator_code"] == ""] if not frame.empty else frame
+    # a figure an officer rejected is no figure: it waits for no line (as on the overview page)
+    if not frame.empty:
+        frame = frame[(frame["indicator_code"] == "") & (frame["review_status"] != "rejected")]
+    unmapped = frame
     rows = [
         [f["doc"], f["quote"], word("kinds", f["kind"]), f["value"], f["unit"], f["indicator"],
          f["sentence"], f["figure_id"]]

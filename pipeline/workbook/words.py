@@ -1,4 +1,4 @@
-"""Vietnamese labels of stored words for the workbook: the review page's labels plus workbook words."""
+"""Vietnamese labels of stored words for the workbook: the shared vocabulary labels plus workbook words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.review.labels import label as review_label
+from pipeline.labels import label as shared_label
 
 WORDS_FILE = Path(__file__).resolve().parent / "labels.yaml"
 
@@ -20,13 +20,13 @@ def _words() -> dict[str, Any]:
 
 
 def word(group: str, key: Any) -> str:
-    """The workbook's label of a stored word (labels.yaml here, else the review page's), else the word."""
+    """The workbook's label of a stored word (labels.yaml here, else the shared labels), else the word."""
     if key is None or key == "":
         return ""
     mine = _words().get(group, {})
     if key in mine:
         return str(mine[key])
-    text = review_label(group, str(key))
+    text = shared_label(group, str(key))
     return text[:1].upper() + text[1:] if text else text
 
 

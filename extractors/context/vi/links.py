@@ -19,8 +19,8 @@ def link_parts(text: str, figures: list[Figure], blocks: list[Block]) -> None:
     named = cache(lambda: named_places(text))
     for i, total in enumerate(figures):
         m = re.compile(r"\s*\(").match(text, total.char_end)
-        if not m:
-            continue
+        if not m or context.cues().comparison_bracket_re.match(text, m.end()):
+            continue  # "(cùng kỳ năm 2023: …)" compares with another time: no part of this total
         close = text.find(")", m.end(), m.end() + 600)
         if close < 0:
             continue

@@ -32,6 +32,7 @@ class Cues:
     programme_re: re.Pattern[str]
     results_re: re.Pattern[str]
     part_re: re.Pattern[str]
+    comparison_bracket_re: re.Pattern[str]  # "(cùng kỳ năm 2023: …": another time, not parts of a total
     subject_re: re.Pattern[str]
     table_total_re: re.Pattern[str]
     row_number_re: re.Pattern[str]
@@ -82,6 +83,7 @@ def cues() -> Cues:
         programme_re=word(c["programme_headings"]),
         results_re=word(c["results_headings"]),
         part_re=word(c["part_cues"]),
+        comparison_bracket_re=re.compile(rf"(?i)\s*(?:{alternation(c['comparison_brackets'])})(?![\w])"),
         subject_re=subject_re,
         table_total_re=word(c["table_total_headers"]),
         row_number_re=re.compile(rf"(?i)^\s*(?:{alternation(c['row_number_headers'])})\s*$"),

@@ -13,7 +13,9 @@
   const form = document.getElementById("edit-form");
   const editError = document.getElementById("edit-error");
   const FIELDS = ["value", "denominator", "upper", "unit", "per", "kind", "approx", "modality", "indicator", "subject"];
-  const undoStack = []; // decisions made on this page, newest last: {fid, reviewId}
+  // decisions that can still be undone, newest last: {fid, reviewId}; the server gives the ones made
+  // before this page was loaded (a reload keeps them), the page adds its own
+  const undoStack = JSON.parse(layout.dataset.undo || "[]");
   let current = null;
   let busy = false;
 
@@ -128,12 +130,19 @@
     }
   }
 
+  // a dialog covers the text: it repeats the figure's sentence so the officer never loses it
+  function showSentence(id) {
+    const sentence = current.querySelector(".sentence");
+    document.getElementById(id).replaceChildren(...(sentence ? sentence.cloneNode(true).childNodes : []));
+  }
+
   function openEdit() {
     if (!current) return;
     for (const name of FIELDS) form.elements[name].value = current.dataset[name] || "";
     form.elements.comment.value = comment.value;
     editError.textContent = "";
     document.getElementById("edit-quote").textContent = current.querySelector(".value").textContent;
+    showSentence("edit-sentence");
     dialog.showModal();
     form.elements.value.focus();
     form.elements.value.select();
@@ -190,6 +199,7 @@
     moveError.textContent = "";
     document.getElementById("move-chosen").textContent = "—";
     document.getElementById("move-quote").textContent = current.querySelector(".value").textContent;
+    showSentence("move-sentence");
     document.getElementById("move-remember").value = current.dataset.indicator || "";
     moveForm.elements.comment.value = comment.value;
     moveSearch.value = "";
