@@ -199,6 +199,8 @@ def unclassified(sheet: Worksheet, result: Consolidation, exported: date) -> Non
     ]
     frame = result.figures
     unmapped = frame[frame["indicator_code"] == ""] if not frame.empty else frame
+    if result.unclassified is not None:  # read from the store's cells: only these were fetched
+        unmapped = result.unclassified
     rows = [
         [f["doc"], f["quote"], word("kinds", f["kind"]), f["value"], f["unit"], f["indicator"],
          f["sentence"], f["figure_id"]]
