@@ -16,6 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +78,7 @@ def pages(url: str) -> dict[str, float]:
 
     from pipeline.review import create_app
 
-    client = TestClient(create_app(url))
+    client = TestClient(create_app(url), base_url="http://127.0.0.1")  # the local-only host check
     first = client.get("/documents")
     assert first.status_code == 200, first.text[:300]
     timings = {}
@@ -142,13 +145,33 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000", help="store sizes in reports, comma separated")
     ap.add_argument("--store", default="", help="a store URL (default: a new SQLite file in --workdir)")
+    ap.add_argument("--pg", default="", help="a PostgreSQL server URL: the store is a new schema there")
     ap.add_argument("--workdir", type=Path, default=None, help="where the store and exports go")
     a = ap.parse_args(argv)
     workdir = a.workdir or Path(tempfile.mkdtemp(prefix="tonghop-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    url = a.store or f"sqlite:///{workdir / 'scale.db'}"
-    bench(url, [int(s) for s in a.sizes.split(",")], workdir)
+    sizes = [int(s) for s in a.sizes.split(",")]
+    if a.pg:
+        with pg_schema(a.pg) as url:
+            bench(url, sizes, workdir)
+    else:
+        bench(a.store or f"sqlite:///{workdir / 'scale.db'}", sizes, workdir)
     return 0
+
+
+@contextmanager
+def pg_schema(admin: str) -> Iterator[str]:
+    """A schema of its own on a PostgreSQL server, dropped afterwards (as tests/conftest.py does)."""
+    import psycopg
+
+    schema = f"tonghop_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{admin}{'&' if '?' in admin else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 if __name__ == "__main__":
