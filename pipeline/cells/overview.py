@@ -58,21 +58,36 @@ def reported(store: Any, period: str, expected: set[str]) -> list[dict[str, Any]
     return found
 
 
-def links(store: Any, period: str, conflict: dict[str, Any], documents_: list[dict[str, Any]]) -> list[dict]:
-    """The figures behind a conflict: one link per document, to its first figure of the line."""
-    ids = [d["document_id"] for d in documents_ if d["unit"] == conflict["reporting_unit"]]
+def links(
+    store: Any, period: str, found: list[dict[str, Any]], documents_: list[dict[str, Any]]
+) -> list[list[dict[str, Any]]]:
+    """The figures behind each conflict: one link per document, to its first figure of the line.
+    One query by document id for all of them (an index on the indicator would scan far more)."""
+    units = {c["reporting_unit"] for c in found}
+    ids = [d["document_id"] for d in documents_ if d["unit"] in units]
+    unit_of = {d["document_id"]: d["unit"] for d in documents_}
     query = (
-        sa.select(figures.c.figure_id, figures.c.document_id, figures.c.unit, documents.c.path)
+        sa.select(figures.c.figure_id, figures.c.document_id, figures.c.unit, figures.c.period,
+                  figures.c.indicator_code, figures.c.kind, documents.c.path)
         .join(documents, documents.c.id == figures.c.document_id)
-        .where(figures.c.document_id.in_(ids), figures.c.period == ("" if period == NO_PERIOD else period),
-               figures.c.indicator_code == conflict["indicator_code"], figures.c.kind == conflict["kind"])
+        .where(figures.c.document_id.in_(ids))
         .order_by(figures.c.document_id, figures.c.seq)
     )
     with store._read() as conn:
-        rows = conn.execute(query).all()
-    first: dict[int, dict[str, Any]] = {}
-    for figure_id, document_id, unit, path in rows:
-        folded = (unit or "") if (unit or "").isupper() else fold(unit or "")
-        if folded == conflict["unit"] and document_id not in first:
-            first[document_id] = {"href": f"/documents/{document_id}#fig-{figure_id}", "doc": path}
-    return [first[i] for i in sorted(first)]
+        rows = conn.execute(query).all() if ids else []
+    stored_period = "" if period == NO_PERIOD else period
+    by_line: dict[tuple[str, str, str], list[Any]] = {}
+    for row in rows:
+        if row.period == stored_period:
+            by_line.setdefault((unit_of[row.document_id], row.indicator_code, row.kind), []).append(row)
+    result = []
+    for conflict in found:
+        first: dict[int, dict[str, Any]] = {}
+        line = (conflict["reporting_unit"], conflict["indicator_code"], conflict["kind"])
+        for row in by_line.get(line, []):
+            unit = row.unit or ""
+            if row.document_id not in first and (unit if unit.isupper() else fold(unit)) == conflict["unit"]:
+                first[row.document_id] = {"href": f"/documents/{row.document_id}#fig-{row.figure_id}",
+                                          "doc": row.path}
+        result.append([first[i] for i in sorted(first)])
+    return result

@@ -17,9 +17,10 @@ from pipeline.review.labels import LABELS
 
 def indicator_charts(store: Any) -> list[dict[str, Any]]:
     """One chart per (indicator, unit) of additive actual values, a bar per reporting unit."""
-    from pipeline.consolidate import ADDITIVE_KINDS, consolidate
+    from pipeline.cells import consolidation  # the stored cells: the same lines, not recomputed
+    from pipeline.consolidate import ADDITIVE_KINDS
 
-    lines = consolidate(store).consolidated
+    lines = consolidation(store).consolidated
     if lines.empty:
         return []
     lines = lines[(lines["modality"] == "actual") & lines["kind"].isin(ADDITIVE_KINDS)]

@@ -25,10 +25,11 @@ def period_overview(store: Store, period: str = "") -> dict[str, Any]:
     chosen = period if period in periods else (periods[-1] if periods else "")
     expected = {u["unit_code"] for u in expected_units}
     reported = cells_overview.reported(store, chosen, expected) if chosen else []
+    found = cells_overview.conflicts(store, chosen)
     conflicts = [
         {**c, "type_label": word("conflict_types", c["type"]), "kind_label": word("kinds", c["kind"]),
-         "links": cells_overview.links(store, chosen, c, reported)}
-        for c in cells_overview.conflicts(store, chosen)
+         "links": links}
+        for c, links in zip(found, cells_overview.links(store, chosen, found, reported), strict=True)
     ]
     return {
         "periods": periods,
