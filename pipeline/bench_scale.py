@@ -25,6 +25,7 @@ from typing import Any
 from pipeline.bench_grow import PERIODS, report, reporting_units, templates
 
 TARGETS = "targets at 100k: 50 reports < 30 s, export < 120 s and < 1 GB, pages < 1 s, one report flat ≤ 2×"
+LIST_PAGES = ("document list", "document list, page 100", "one document", "overview")
 PEAK_OF_CHILD = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
     " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
@@ -72,7 +73,7 @@ def export(url: str, out: Path) -> tuple[float, float]:
     return time.perf_counter() - began, int(done.stdout.strip().splitlines()[-1]) / 1024
 
 
-def pages(url: str) -> dict[str, float]:
+def pages(url: str, names: tuple[str, ...]) -> dict[str, float]:
     """Seconds per review page, through the app itself (FastAPI's TestClient, no network)."""
     from fastapi.testclient import TestClient
 
@@ -89,6 +90,8 @@ def pages(url: str) -> dict[str, float]:
         ("overview", "/"),
         ("indicators", "/indicators"),
     ):
+        if name not in names:
+            continue
         target = path.format(last=_last_document(url))
         began = time.perf_counter()
         response = client.get(target)
@@ -123,21 +126,25 @@ def bench(url: str, sizes: list[int], workdir: Path, skip_pages: tuple[str, ...]
     for size in sizes:
         if loaded < size:
             seconds = grow(store, source, units, loaded, size)
-            print(f"\n== {size:,} reports (grown {size - loaded:,} in {seconds:.0f} s,"
-                  f" {(size - loaded) / seconds:.0f} reports/s; load average {os.getloadavg()[0]:.1f})")
+            rate = (size - loaded) / seconds
+            print(f"\n== {size:,} reports (grown {size - loaded:,} in {seconds:.0f} s, {rate:.0f} reports/s;"
+                  f" load average {os.getloadavg()[0]:.1f})", flush=True)
             loaded = size
         else:
             print(f"\n== {size:,} reports")
         # the next reports in sequence: new units and periods, as a province's next run brings
-        print(f"  adding one report (load + cells): {one_report(store, source, units, loaded) * 1000:.0f} ms")
+        one = one_report(store, source, units, loaded)
+        print(f"  adding one report (load + cells): {one * 1000:.0f} ms", flush=True)
         run = scheduled_run(store, source, units, loaded + 5)
-        print(f"  scheduled run, 50 new reports + tables: {run:.1f} s")
+        print(f"  scheduled run, 50 new reports + tables: {run:.1f} s", flush=True)
         loaded += 55
+        for name, seconds in pages(url, LIST_PAGES).items():
+            print(f"  page {name}: {seconds * 1000:.0f} ms", flush=True)
         seconds, peak = export(url, workdir / f"export-{size}")
-        print(f"  export (figures.csv, consolidated.csv, .xlsx): {seconds:.1f} s, peak {peak:.0f} MB")
-        for name, seconds in pages(url).items():
-            print(f"  page {name}: {seconds * 1000:.0f} ms")
-        sys.stdout.flush()
+        print(f"  export (figures.csv, consolidated.csv, .xlsx): {seconds:.1f} s, peak {peak:.0f} MB",
+              flush=True)
+        for name, seconds in pages(url, ("indicators",)).items():  # a chart per indicator, a bar per unit
+            print(f"  page {name}: {seconds * 1000:.0f} ms", flush=True)
     store.close()
 
 
