@@ -137,3 +137,19 @@ def test_reports_that_disagree_share_cells_and_same_named_units_stay_apart(store
     store.review(newest[3]["figure_id"], "correct", user="cán bộ C", changes={"value": "1"})
     same_as_full(store)
     same_as_full(store, reviewed_only=True)
+
+
+def test_the_consolidate_command_refreshes_and_rebuilds(store, seed):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    document, figures = seed("004")
+    store.load(document, figures)
+    assert pending(store) == 1
+    refreshed = CliRunner().invoke(app, ["consolidate", "--store", store.url])
+    assert refreshed.exit_code == 0 and refreshed.output.startswith("1 văn bản"), refreshed.output
+    assert pending(store) == 0
+    rebuilt = CliRunner().invoke(app, ["consolidate", "--store", store.url, "--rebuild"])
+    assert rebuilt.exit_code == 0 and rebuilt.output.startswith("1 văn bản"), rebuilt.output
+    same_as_full(store)
