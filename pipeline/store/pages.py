@@ -62,12 +62,17 @@ class PagesStore:
             return {r.id: r.path for r in rows}
 
     def count_figures(self, *, reviewed_only: bool = False) -> int:
-        """How many current figures an export holds (all, or accepted and corrected only)."""
+        """How many current figures an export holds (all, or accepted and corrected only): the
+        documents' own counts, or the reviewed ones found by their index."""
+        if not reviewed_only:
+            with self._read() as conn:
+                return int(conn.execute(
+                    sa.select(sa.func.coalesce(sa.func.sum(documents.c.figure_count), 0))
+                    .where(documents.c.status == "loaded")
+                ).scalar_one())
         query = sa.select(sa.func.count()).select_from(
             figures.join(documents, documents.c.id == figures.c.document_id)
-        ).where(documents.c.status == "loaded")
-        if reviewed_only:
-            query = query.where(figures.c.review_status.in_(("accepted", "corrected")))
+        ).where(documents.c.status == "loaded", figures.c.review_status.in_(("accepted", "corrected")))
         with self._read() as conn:
             return int(conn.execute(query).scalar_one())
 

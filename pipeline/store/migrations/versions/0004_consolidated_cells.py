@@ -102,6 +102,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_cells_period", "cells", ["variant", "period"])
     op.create_index("ix_cells_conflict", "cells", ["variant", "conflict"])
+    op.create_index("ix_figures_review_status", "figures", ["review_status"])
     # an older store: queue its current documents so the first consolidation fills the tables
     op.execute(
         "INSERT INTO consolidation_dirty (document_id) SELECT id FROM documents WHERE status = 'loaded'"
@@ -110,6 +111,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for index, table in (
+        ("ix_figures_review_status", "figures"),
         ("ix_cells_conflict", "cells"),
         ("ix_cells_period", "cells"),
         ("ix_cell_documents_conflicts", "cell_documents"),
