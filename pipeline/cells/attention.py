@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pipeline.cells.read import unit_names
 from pipeline.cells.refresh import refresh
 from pipeline.consolidate import LINE_KEYS, missing_reports
-from pipeline.store.cells_schema import VARIANTS, cell_documents, cells
+from pipeline.store.cells_schema import VARIANTS, cell_documents, cells, document_periods
 from pipeline.store.schema import documents
 
 ALL = VARIANTS["all"]
@@ -26,8 +26,13 @@ def conflicts(store: Any, period: str | None = None) -> list[dict[str, Any]]:
     with store._read() as conn:
         names = unit_names(conn, ALL)
         rows = conn.execute(cell_query).mappings().all()
-        found = conn.execute(sa.select(cell_documents).where(
-            cell_documents.c.variant == ALL, cell_documents.c.conflicts > 0)).mappings().all()
+        found_query = sa.select(cell_documents).where(
+            cell_documents.c.variant == ALL, cell_documents.c.conflicts > 0
+        )
+        if period is not None:  # only the period's documents (their findings hold every mark: large)
+            found_query = found_query.where(cell_documents.c.document_id.in_(
+                sa.select(document_periods.c.document_id).where(document_periods.c.period == period)))
+        found = conn.execute(found_query).mappings().all()
     disagree = []
     for row in rows:
         line = {k: row[k] for k in LINE_KEYS if k != "reporting_unit"}
