@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export DO_NOT_TRACK := 1
 
-.PHONY: run test lint eval eval-ocr bench samples lock clean-venv
+.PHONY: run test lint eval eval-ocr bench bench-scale samples lock clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ eval-ocr: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench
+
+# the province-scale store: 1k / 10k / 100k reports (hours at 100k on 2 shared cores; SIZES=1000,10000
+# for less); on PostgreSQL too when TONGHOP_TEST_PG names a server (a schema of its own is created)
+SIZES ?= 1000,10000,100000
+bench-scale: $(STAMP)
+	$(BIN)/python -m pipeline.bench_scale --sizes $(SIZES)
+	if [ -n "$$TONGHOP_TEST_PG" ]; then $(BIN)/python -m pipeline.bench_scale --sizes $(SIZES) --pg "$$TONGHOP_TEST_PG"; fi
 
 samples: $(STAMP)
 	$(BIN)/python samples/build_samples.py

@@ -1,4 +1,4 @@
-"""The `consolidate` flow: recompute the consolidation from the store and write the exports."""
+"""The `consolidate` flow: bring the stored cells up to date and write the exports from them."""
 
 from __future__ import annotations
 
@@ -10,20 +10,16 @@ from prefect.artifacts import create_markdown_artifact
 from pipeline.run_report import summary_markdown
 
 
-def _attention(result: Any) -> dict[str, Any]:
-    """What the run summary shows from a consolidation: conflicts and units that have not reported."""
-    return {"conflicts": list(result.conflicts), "not_reported": list(result.not_reported)}
-
-
 @task(name="summarise")
 def summarise(store_url: str) -> dict[str, Any]:
-    """Consolidate without writing files, for the run summary."""
-    from pipeline.consolidate import consolidate as compute
+    """Conflicts and units not reported for the run summary: the stored cells are brought up to date
+    for the documents this run changed (pipeline.cells), never the whole store consolidated again."""
+    from pipeline.cells.attention import attention
     from pipeline.store import open_store
 
     store = open_store(store_url)
     try:
-        return _attention(compute(store))
+        return attention(store)
     finally:
         store.close()
 
@@ -31,17 +27,16 @@ def summarise(store_url: str) -> dict[str, Any]:
 @task(name="export")
 def export(store_url: str, out: str) -> dict[str, Any]:
     """Write figures.csv, consolidated.csv and consolidated.xlsx; return what the summary shows."""
-    from pipeline.consolidate import consolidate as compute
-    from pipeline.export import write_exports
+    from pipeline.cells.attention import attention
+    from pipeline.export import export_all
     from pipeline.store import open_store
 
     store = open_store(store_url)
     try:
-        result = compute(store)
+        written = export_all(store, out)
+        return {"files": [str(path) for path in written.values()], **attention(store)}
     finally:
         store.close()
-    written = write_exports(result, out)
-    return {"files": [str(path) for path in written.values()], **_attention(result)}
 
 
 @flow(name="consolidate")

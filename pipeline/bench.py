@@ -106,7 +106,7 @@ def bench_flow(samples: Path, docs: int = 1000, per_task: int = 0) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=("extract", "pdf", "flow", "all"), default="all")
+    ap.add_argument("--part", choices=("extract", "pdf", "flow", "scale", "all"), default="all")
     ap.add_argument("--samples", type=Path, default=REPO / "samples")
     ap.add_argument("--mb", type=float, default=5.0, help="megabytes of text for the extract part")
     ap.add_argument("--runs", type=int, default=5)
@@ -125,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         bench_pdf(a.samples, a.pages)
     if a.part in ("flow", "all"):
         bench_flow(a.samples, a.docs, a.per_task)
+    if a.part in ("scale", "all"):  # 1k here; `make bench-scale` goes to 10k and 100k
+        from pipeline.bench_scale import main as bench_scale
+
+        bench_scale(["--sizes", "1000"])
     return 0
 
 

@@ -193,6 +193,29 @@ def export(
 
 
 @app.command()
+def consolidate(
+    store: Annotated[str, typer.Option("--store", help="Store URL (default $TONGHOP_STORE or output/)")] = "",
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Recompute every cell, not only what changed (old stores)")
+    ] = False,
+) -> None:
+    """Bring the consolidated cells kept in the store up to date (exports and the review page read them)."""
+    import time
+
+    from pipeline.cells import rebuild as rebuild_cells
+    from pipeline.cells import refresh
+    from pipeline.store import open_store
+
+    opened = open_store(store or None)
+    started = time.perf_counter()
+    try:
+        done = rebuild_cells(opened) if rebuild else refresh(opened)
+    finally:
+        opened.close()
+    typer.echo(f"{done} văn bản tính lại / documents recomputed ({time.perf_counter() - started:.1f} s)")
+
+
+@app.command()
 def review(
     store: Annotated[str, typer.Option("--store", help="Store URL (default $TONGHOP_STORE or output/)")] = "",
     port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8765,

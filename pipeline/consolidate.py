@@ -55,6 +55,8 @@ class Consolidation:
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     breakdowns: pd.DataFrame = field(default_factory=pd.DataFrame)  # totals beside their parts
     review_info: bool = False  # some figure has been reviewed: unreviewed numbers get marked
+    # read from the store's cells (pipeline.cells): `figures` stays empty, the unmapped ones are here
+    unclassified: pd.DataFrame | None = None
 
 
 def decimal_sum(values: Iterable[Any]) -> Decimal:
@@ -254,7 +256,11 @@ def stated_totals(
 
 def total_vs_parts(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A stated total that differs from the sum of its parts (same indicator, kind and unit)."""
-    conflicts = []
+    return [conflict for _total, conflict in total_part_conflicts(frame)]
+
+
+def total_part_conflicts(frame: pd.DataFrame) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """`total_vs_parts` with each conflict's total figure (pipeline.cells files it under its document)."""
     for total, parts in stated_totals(frame, sort=True):
         same = [part for part in parts if part["kind"] == total["kind"] and part["unit"] == total["unit"]]
         if not same or total["kind"] not in ADDITIVE_KINDS:
@@ -262,7 +268,7 @@ def total_vs_parts(frame: pd.DataFrame) -> list[dict[str, Any]]:
         parts_sum, stated = decimal_sum(part["value"] for part in same), Decimal(total["value"])
         # parts below their total are a subset ("trong đó …"), not a slip, unless they claim to be all ("gồm")
         if parts_sum > stated or (parts_claim_completeness(total) and parts_sum != stated):
-            conflicts.append(
+            yield total, (
                 {
                     **{k: total[k] for k in LINE_KEYS if k in total and k != "modality"},
                     "modality": total["line_modality"],
@@ -272,7 +278,6 @@ def total_vs_parts(frame: pd.DataFrame) -> list[dict[str, Any]]:
                     "used": decimal_text(stated),
                 }
             )
-    return conflicts
 
 
 def breakdowns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -82,6 +82,7 @@ def _combine(indicators: dict[str, Indicator], code: str, kind: str) -> str:
 def _mark_restated(frame: pd.DataFrame, exclude: Any) -> None:
     """The same value on the same line twice in one document is one fact, unless subjects differ."""
     counted = frame[frame["counted"] & frame["kind"].isin(ADDITIVE_KINDS) & frame["part_of"].isna()]
+    counted = counted[counted.duplicated(FACT_KEY, keep=False)]  # only a fact stated twice can be restated
     restated = pd.Series(False, index=frame.index)
     for _key, group in counted.groupby(FACT_KEY, sort=False):
         if len(group) < 2:
@@ -115,16 +116,19 @@ def _mark_contained_in_sentence_total(frame: pd.DataFrame, exclude: Any) -> None
     """
     totals = frame[frame["counted"] & (frame["role"] == "total")]
     inside = pd.Series(False, index=frame.index)
+    pool = frame[frame["counted"] & (frame["role"] != "total")]
+    # a total's candidates share its document and sentence: look them up, never scan every figure
+    by_sentence = pool.groupby(["document_id", "sentence"], sort=False).indices if not totals.empty else {}
     for _index, total in totals.iterrows():
-        same = frame[
-            frame["counted"]
-            & (frame["document_id"] == total["document_id"])
-            & (frame["sentence"] == total["sentence"])
-            & (frame["indicator_code"] == total["indicator_code"])
-            & (frame["kind"] == total["kind"])
-            & (frame["unit"] == total["unit"])
-            & (frame["seq"] < total["seq"])
-            & (frame["role"] != "total")
+        rows = by_sentence.get((total["document_id"], total["sentence"]))
+        if rows is None:
+            continue
+        candidates = pool.iloc[rows]
+        same = candidates[
+            (candidates["indicator_code"] == total["indicator_code"])
+            & (candidates["kind"] == total["kind"])
+            & (candidates["unit"] == total["unit"])
+            & (candidates["seq"] < total["seq"])
         ]
         for index, part in same.iterrows():
             inside[index] = same_clause_run(total["sentence"], part["quote"], total["quote"])

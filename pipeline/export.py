@@ -8,6 +8,7 @@ text with '.' as the decimal mark and no grouping, whatever the machine's locale
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.consolidate import Consolidation, consolidate
+from pipeline.consolidate import Consolidation
 from pipeline.figure import FIGURE_FIELDS, decimal_text
 from pipeline.safe_cells import csv_safe
 from pipeline.store.api import Store
@@ -76,7 +77,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def write_csv(path: Path, fields: tuple[str, ...] | list[str], rows: list[dict[str, Any]]) -> Path:
+def write_csv(path: Path, fields: tuple[str, ...] | list[str], rows: Iterable[dict[str, Any]]) -> Path:
     """A CSV Excel opens correctly: UTF-8 with BOM, CRLF, every field quoted only when needed."""
     with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(fields), extrasaction="ignore")
@@ -116,13 +117,26 @@ def consolidated_rows(result: Consolidation, names: dict[str, str]) -> list[dict
 def export_all(
     store: Store, out: Path | str, *, reviewed_only: bool = False, as_of: date | None = None
 ) -> dict[str, Path]:
-    """Consolidate the store and write the three files into `out`; returns their paths by name.
+    """Write the three files into `out` from the store's consolidated cells (pipeline.cells, kept
+    current incrementally); figures.csv streams from the store. Returns the paths by name.
     `as_of` shows old units as the units they had become by that date (pipeline/successors.py)."""
-    return write_exports(consolidate(store, reviewed_only=reviewed_only, as_of=as_of), out)
+    from pipeline.cells import consolidation
+    from pipeline.cells.figure_rows import figure_rows as stored_figure_rows
+
+    result = consolidation(store, reviewed_only=reviewed_only, as_of=as_of)
+    return write_exports(
+        result, out, figures=lambda names: stored_figure_rows(store, names, reviewed_only=reviewed_only)
+    )
 
 
-def write_exports(result: Consolidation, out: Path | str) -> dict[str, Path]:
-    """The three files of a consolidation already made (a caller that also shows its conflicts)."""
+def write_exports(
+    result: Consolidation,
+    out: Path | str,
+    *,
+    figures: Callable[[dict[str, str]], Iterable[dict[str, Any]]] | None = None,
+) -> dict[str, Path]:
+    """The three files of a consolidation already made (a caller that also shows its conflicts);
+    `figures` gives figures.csv's rows from indicator names when the result holds no figures frame."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     from pipeline.normalise import load_catalogue
@@ -131,10 +145,9 @@ def write_exports(result: Consolidation, out: Path | str) -> dict[str, Path]:
     if not result.consolidated.empty:  # lines officers created on the review page carry their own name
         lines = result.consolidated
         names.update(zip(lines["indicator_code"], lines["indicator_name"], strict=True))
+    rows = figures(names) if figures is not None else figure_rows(result, names)
     return {
-        "figures.csv": write_csv(
-            out / "figures.csv", (*FIGURE_FIELDS, *FIGURE_CSV_EXTRA), figure_rows(result, names)
-        ),
+        "figures.csv": write_csv(out / "figures.csv", (*FIGURE_FIELDS, *FIGURE_CSV_EXTRA), rows),
         "consolidated.csv": write_csv(
             out / "consolidated.csv", CONSOLIDATED_CSV_FIELDS, consolidated_rows(result, names)
         ),

@@ -27,6 +27,9 @@ def test_migrations_build_exactly_the_schema_the_code_queries(store):
     assert set(store.row_counts()) == {
         "runs", "documents", "document_texts", "figures", "reviews", "expected_units", "document_overrides",
         "document_reviews", "learned_phrases", "custom_indicators",
+        # the consolidated cells kept in the store (0004, pipeline/cells)
+        "consolidation_dirty", "consolidation_state", "cell_documents", "document_periods", "document_lines",
+        "cells",
     }
 
 

@@ -39,11 +39,23 @@ HERE = Path(__file__).resolve().parent
 MAX_BODY_BYTES = 1024 * 1024  # the largest form is a bulk accept: ids of a few thousand figures
 SORTS = ("position", "confidence")  # "confidence": least sure of its line first, then of its value
 EXPORT_FILES = ("consolidated.xlsx", "consolidated.csv", "figures.csv")
+PAGE_SIZE = 50  # documents per page of the list
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 
 def _user(request: Request) -> str:
     return request.state.user
+
+
+def page_links(page: int, pages: int) -> list[int | None]:
+    """Page numbers to link: the first, the last and two either side of this one (None: a gap)."""
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links: list[int | None] = []
+    for number in wanted:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    return links
 
 
 def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -143,22 +155,29 @@ def create_app(
         return _page(request, "overview.html", indicator_names=names, **period_overview(store, period[:300]))
 
     @app.get("/documents", response_class=HTMLResponse)
-    def documents_list(request: Request, replaced: int = 0) -> HTMLResponse:
-        """Every current document with its review progress (replaced ones on request); failed ones
-        with their reason; the export dialog with how many figures each choice holds."""
-        documents = store.documents()
-        loaded = [d for d in documents if d["status"] != "rejected"]
-        superseded = [d for d in loaded if d["status"] == "superseded"]
+    def documents_list(request: Request, replaced: int = 0, page: int = 1) -> HTMLResponse:
+        """Current documents a page at a time with their review progress (replaced ones on request);
+        failed ones with their reason; the export dialog with how many figures each choice holds."""
+        statuses = ("loaded", "superseded") if replaced else ("loaded",)
+        total = store.count_documents(statuses)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        shown = store.document_page(statuses, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        failed = store.document_page(("rejected",), limit=PAGE_SIZE)
         return _page(
             request,
             "documents.html",
-            loaded=loaded if replaced else [d for d in loaded if d["status"] != "superseded"],
-            replaced_count=len(superseded),
+            loaded=shown,
+            replaced_count=store.count_documents(("superseded",)),
             show_replaced=bool(replaced),
-            export_counts={"all": len(store.figures()), "reviewed": len(store.figures(reviewed_only=True))},
-            names={d["id"]: d["path"] for d in documents},
-            failed=[d for d in documents if d["status"] == "rejected"],
+            export_counts={"all": store.count_figures(), "reviewed": store.count_figures(reviewed_only=True)},
+            names=store.document_paths(sorted({d["superseded_by"] for d in shown if d["superseded_by"]})),
+            failed=failed,
+            failed_count=store.count_documents(("rejected",)),
             export_files=EXPORT_FILES,
+            paging={"page": page, "pages": pages, "total": total, "first": (page - 1) * PAGE_SIZE + 1,
+                    "last": (page - 1) * PAGE_SIZE + len(shown), "replaced": int(bool(replaced)),
+                    "links": page_links(page, pages)},
         )
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -180,7 +199,8 @@ def create_app(
             figure["scan"] = scan_panel(document, figure, scans)
         shown = _filtered(figures, kind, status, sort if sort in SORTS else "position")
         ids = {f["figure_id"] for f in figures}
-        last_reviews = {e["figure_id"]: e for e in store.reviews() if e["figure_id"] in ids}
+        log = store.document_review_log(document_id)  # this document's decisions only, by index
+        last_reviews = {e["figure_id"]: e for e in log if e["figure_id"] in ids}
         return _page(
             request,
             "document.html",
@@ -204,7 +224,7 @@ def create_app(
         """Every decision on this document's figures: who, when, before, after, comment."""
         document = load_document(document_id)
         figures = {f["figure_id"]: f for f in store.figures(document_id=document_id, include_superseded=True)}
-        entries = [e for e in store.reviews() if e["figure_id"] in figures]
+        entries = [e for e in store.document_review_log(document_id) if e["figure_id"] in figures]
         return _page(request, "audit.html", document=document, entries=entries[::-1], figures=figures)
 
     @app.get("/kinds.css")

@@ -32,7 +32,7 @@ def last_batch(store: Any, document_id: int) -> dict[str, Any] | None:
     ids = {f["figure_id"] for f in store.figures(document_id=document_id, include_superseded=True)}
     latest: dict[str, dict[str, Any]] = {}
     batches: dict[str, list[dict[str, Any]]] = {}
-    for entry in sorted(store.reviews(), key=lambda e: e["id"]):
+    for entry in sorted(store.document_review_log(document_id), key=lambda e: e["id"]):
         if entry["figure_id"] not in ids:
             continue
         latest[entry["figure_id"]] = entry  # oldest first: the last one stands

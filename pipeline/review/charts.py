@@ -165,8 +165,8 @@ def chart_page(consolidated: pd.DataFrame, names: dict[str, str], choice: Choice
 
 def indicator_charts(store: Any, choice: Choice | None = None) -> dict[str, Any]:
     """The charts page for `choice` over what the store holds now (consolidated as the exports are)."""
-    from pipeline.consolidate import consolidate
+    from pipeline.cells import consolidation  # the stored cells: the same lines, not recomputed
     from pipeline.normalise.catalogue import store_catalogue
 
     names = {code: line.name for code, line in store_catalogue(store).by_code().items()}
-    return chart_page(consolidate(store).consolidated, names, choice or Choice())
+    return chart_page(consolidation(store).consolidated, names, choice or Choice())

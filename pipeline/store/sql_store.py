@@ -14,7 +14,9 @@ from pipeline.figure import Figure, decimal_text
 from pipeline.metadata import apply_overrides
 from pipeline.store import migrate as migrations
 from pipeline.store.api import LoadResult, LoadStatus, ReviewAction
+from pipeline.store.cells_schema import mark_dirty, mark_figures_dirty
 from pipeline.store.engine import make_engine
+from pipeline.store.pages import PagesStore
 from pipeline.store.records import (
     DECIMAL_FIELDS,
     EDITABLE_FIELDS,
@@ -49,7 +51,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore(UnitsStore, TeachingStore):
+class SqlStore(UnitsStore, TeachingStore, PagesStore):
     """Documents, their text, figures, reviews and runs in one SQL database (see `pipeline.store.api`)."""
 
     def __init__(self, url: str) -> None:
@@ -281,6 +283,7 @@ class SqlStore(UnitsStore, TeachingStore):
                 )
             )
         conn.execute(documents.update().where(documents.c.id == document_id).values(**update))
+        mark_dirty(conn, [document_id, *replacement.supersedes])
         return replacement
 
     @staticmethod
@@ -474,6 +477,7 @@ class SqlStore(UnitsStore, TeachingStore):
                 update.update(self._original_values(row["original"]))
                 update["reviewed_by"], update["reviewed_at"] = "", None
             conn.execute(figures.update().where(figures.c.figure_id == figure_id).values(**update))
+            mark_dirty(conn, [row["document_id"]])
             after = {**before, **{k: v for k, v in update.items() if k in before}}
             conn.execute(
                 reviews.insert().values(
@@ -506,6 +510,7 @@ class SqlStore(UnitsStore, TeachingStore):
 
         Each value is (code, score) or a `Mapping` (code, score, role, candidates)."""
         changed = 0
+        touched: list[str] = []
         with self._write() as conn:
             for figure_id, mapped in mapping.items():
                 values = {"indicator_code": mapped[0], "indicator_score": float(mapped[1])}
@@ -516,7 +521,10 @@ class SqlStore(UnitsStore, TeachingStore):
                 result = conn.execute(
                     figures.update().where(figures.c.figure_id == figure_id, differs).values(**values)
                 )
-                changed += result.rowcount or 0
+                if result.rowcount:
+                    changed += result.rowcount
+                    touched.append(figure_id)
+            mark_figures_dirty(conn, touched)
         return changed
 
     def reviews(self, *, figure_id: str | None = None) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from pipeline.document import DocumentMetadata, Period
 from pipeline.metadata import apply_overrides
+from pipeline.store.cells_schema import mark_dirty
 from pipeline.store.records import document_columns, figure_period
 from pipeline.store.schema import (
     document_overrides,
@@ -108,6 +109,7 @@ class UnitsStore:
                 )
             )
             _audit(conn, row, user, before, {k: _plain(getattr(meta, k)) for k in changes}, comment)
+            mark_dirty(conn, [document_id])
             if row["status"] == "loaded":
                 text = (
                     conn.execute(
@@ -177,6 +179,7 @@ class UnitsStore:
                 .where(documents.c.id == document_id)
                 .values(status="loaded", superseded_by=None, ambiguous_with=None, replace_note=note)
             )
+            mark_dirty(conn, [document_id, *others])
             after = {"status": "loaded", "replaces": list(others)}
             _audit(conn, row, user, {"status": row["status"]}, after, comment)
         return list(others)

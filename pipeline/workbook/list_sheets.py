@@ -202,6 +202,8 @@ def unclassified(sheet: Worksheet, result: Consolidation, exported: date) -> Non
     if not frame.empty:
         frame = frame[(frame["indicator_code"] == "") & (frame["review_status"] != "rejected")]
     unmapped = frame
+    if result.unclassified is not None:  # read from the store's cells: only these were fetched
+        unmapped = result.unclassified
     rows = [
         [f["doc"], f["quote"], word("kinds", f["kind"]), f["value"], f["unit"], f["indicator"],
          f["sentence"], f["figure_id"]]

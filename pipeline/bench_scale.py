@@ -1,0 +1,185 @@
+"""Province-scale benchmark (issue 16): grow a store to 1k / 10k / 100k reports and print, at each
+size, what an officer waits for: adding one report, a scheduled run of 50 new reports with the
+tables brought up to date, the export's time and peak memory, and each review page's time.
+
+    python -m pipeline.bench_scale --sizes 1000,10000 [--store postgresql://…] [--workdir DIR]
+
+Figures are printed, never asserted (the machine is shared). Reports come from `pipeline.bench_grow`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pipeline.bench_grow import PERIODS, report, reporting_units, templates
+
+TARGETS = "targets at 100k: 50 reports < 30 s, export < 120 s and < 1 GB, pages < 1 s, one report flat ≤ 2×"
+LIST_PAGES = ("document list", "document list, page 100", "one document", "overview")
+PEAK_OF_CHILD = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+    " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def grow(store: Any, source: list, units: list, start: int, stop: int) -> float:
+    """Load reports start..stop-1 and bring the cells up to date; returns seconds."""
+    from pipeline.cells import refresh
+
+    began = time.perf_counter()
+    for number in range(start, stop):
+        document, figures, indicators = report(number, source, units)
+        store.load(document, figures, indicators=indicators)
+    refresh(store)
+    return time.perf_counter() - began
+
+
+def one_report(store: Any, source: list, units: list, number: int, repeats: int = 5) -> float:
+    """Median seconds to load one report and update the cells it touches."""
+    times = [grow(store, source, units, n, n + 1) for n in range(number, number + repeats)]
+    return statistics.median(times)
+
+
+def scheduled_run(store: Any, source: list, units: list, number: int) -> float:
+    """50 new reports loaded, then what the inbox run's summary does (refresh, conflicts, missing)."""
+    from pipeline.cells.attention import attention
+
+    began = time.perf_counter()
+    for n in range(number, number + 50):
+        document, figures, indicators = report(n, source, units)
+        store.load(document, figures, indicators=indicators)
+    attention(store)
+    return time.perf_counter() - began
+
+
+def export(url: str, out: Path) -> tuple[float, float]:
+    """`tonghop export` in a child process: seconds and peak resident memory (MB)."""
+    tonghop = str(Path(sys.executable).with_name("tonghop"))
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_OF_CHILD, tonghop, "export", "--out", str(out), "--store", url],
+        check=True, capture_output=True, text=True,
+    )
+    return time.perf_counter() - began, int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+def pages(url: str, names: tuple[str, ...]) -> dict[str, float]:
+    """Seconds per review page, through the app itself (FastAPI's TestClient, no network)."""
+    from fastapi.testclient import TestClient
+
+    from pipeline.review import create_app
+
+    client = TestClient(create_app(url), base_url="http://127.0.0.1")  # the local-only host check
+    first = client.get("/documents")
+    assert first.status_code == 200, first.text[:300]
+    timings = {}
+    for name, path in (
+        ("document list", "/documents"),
+        ("document list, page 100", "/documents?page=100"),
+        ("one document", "/documents/{last}"),
+        ("overview", "/"),
+        ("indicators", "/indicators"),
+    ):
+        if name not in names:
+            continue
+        target = path.format(last=_last_document(url))
+        began = time.perf_counter()
+        response = client.get(target)
+        timings[name] = time.perf_counter() - began
+        assert response.status_code == 200, (target, response.status_code)
+    return timings
+
+
+def _last_document(url: str) -> int:
+    from pipeline.store import open_store
+
+    store = open_store(url)
+    try:
+        last = store.count_documents(("loaded",)) - 1
+        return int(store.document_page(("loaded",), offset=last, limit=1)[0]["id"])
+    finally:
+        store.close()
+
+
+def bench(url: str, sizes: list[int], workdir: Path, skip_pages: tuple[str, ...] = ()) -> None:
+    """Grow the store through each size and print the measurements there."""
+    from pipeline.store import open_store
+
+    source = templates(workdir / "templates.pickle")
+    units = reporting_units(max(sizes) // len(PERIODS) + 100)
+    store = open_store(url)
+    engine = store.engine.dialect.name
+    print(f"store: {engine}; {len(source)} template reports, {len(units)} units, {len(PERIODS)} periods;"
+          f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(TARGETS)
+    loaded = store.count_documents(("loaded", "superseded"))
+    for size in sizes:
+        if loaded < size:
+            seconds = grow(store, source, units, loaded, size)
+            rate = (size - loaded) / seconds
+            print(f"\n== {size:,} reports (grown {size - loaded:,} in {seconds:.0f} s, {rate:.0f} reports/s;"
+                  f" load average {os.getloadavg()[0]:.1f})", flush=True)
+            loaded = size
+        else:
+            print(f"\n== {size:,} reports")
+        # the next reports in sequence: new units and periods, as a province's next run brings
+        one = one_report(store, source, units, loaded)
+        print(f"  adding one report (load + cells): {one * 1000:.0f} ms", flush=True)
+        run = scheduled_run(store, source, units, loaded + 5)
+        print(f"  scheduled run, 50 new reports + tables: {run:.1f} s", flush=True)
+        loaded += 55
+        for name, seconds in pages(url, LIST_PAGES).items():
+            print(f"  page {name}: {seconds * 1000:.0f} ms", flush=True)
+        seconds, peak = export(url, workdir / f"export-{size}")
+        print(f"  export (figures.csv, consolidated.csv, .xlsx): {seconds:.1f} s, peak {peak:.0f} MB",
+              flush=True)
+        for name, seconds in pages(url, ("indicators",)).items():  # a chart per indicator, a bar per unit
+            print(f"  page {name}: {seconds * 1000:.0f} ms", flush=True)
+    store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000", help="store sizes in reports, comma separated")
+    ap.add_argument("--store", default="", help="a store URL (default: a new SQLite file in --workdir)")
+    ap.add_argument("--pg", default="", help="a PostgreSQL server URL: the store is a new schema there")
+    ap.add_argument("--workdir", type=Path, default=None, help="where the store and exports go")
+    a = ap.parse_args(argv)
+    workdir = a.workdir or Path(tempfile.mkdtemp(prefix="tonghop-scale-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in a.sizes.split(",")]
+    if a.pg:
+        with pg_schema(a.pg) as url:
+            bench(url, sizes, workdir)
+    else:
+        bench(a.store or f"sqlite:///{workdir / 'scale.db'}", sizes, workdir)
+    return 0
+
+
+@contextmanager
+def pg_schema(admin: str) -> Iterator[str]:
+    """A schema of its own on a PostgreSQL server, dropped afterwards (as tests/conftest.py does)."""
+    import psycopg
+
+    schema = f"tonghop_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{admin}{'&' if '?' in admin else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""What needs an officer's eye, read from the stored cells by indexed flags: cells whose documents
+disagree and stated totals that differ from their parts (all periods, or one), and units that
+have not reported. The inbox run's summary and the overview page use it instead of consolidating."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from pipeline.cells.read import unit_names
+from pipeline.cells.refresh import refresh
+from pipeline.consolidate import LINE_KEYS, missing_reports
+from pipeline.store.cells_schema import VARIANTS, cell_documents, cells, document_periods
+from pipeline.store.schema import documents
+
+ALL = VARIANTS["all"]
+
+
+def conflicts(store: Any, period: str | None = None) -> list[dict[str, Any]]:
+    """Disagreeing cells in the consolidated table's order, then totals ≠ parts by their totals' ids,
+    as `consolidate(store).conflicts` lists them (only `period`'s when one is given)."""
+    cell_query = sa.select(cells).where(cells.c.variant == ALL, cells.c.conflict.is_(True))
+    if period is not None:
+        cell_query = cell_query.where(cells.c.period == period)
+    with store._read() as conn:
+        names = unit_names(conn, ALL)
+        rows = conn.execute(cell_query).mappings().all()
+        found_query = sa.select(cell_documents).where(
+            cell_documents.c.variant == ALL, cell_documents.c.conflicts > 0
+        )
+        if period is not None:  # only the period's documents (their findings hold every mark: large)
+            found_query = found_query.where(cell_documents.c.document_id.in_(
+                sa.select(document_periods.c.document_id).where(document_periods.c.period == period)))
+        found = conn.execute(found_query).mappings().all()
+    disagree = []
+    for row in rows:
+        line = {k: row[k] for k in LINE_KEYS if k != "reporting_unit"}
+        line["reporting_unit"] = names[(row["unit_base"], row["unit_code"])]
+        disagree.append({**{k: line[k] for k in LINE_KEYS}, "type": "documents_disagree",
+                         "detail": row["conflict_detail"], "used": row["conflict_used"]})
+    disagree.sort(key=lambda c: tuple(c[k] for k in LINE_KEYS))
+    totals = [
+        {**conflict, "reporting_unit": names[(row["unit_base"], row["unit_code"])]}
+        for row in found
+        for conflict in row["findings"]["conflicts"]
+        if period is None or conflict["period"] == period
+    ]
+    totals.sort(key=lambda c: c["total_id"])
+    return disagree + [{k: v for k, v in c.items() if k != "total_id"} for c in totals]
+
+
+def not_reported(store: Any, expected: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`missing_reports` over the current documents of expected units only (the others list nobody)."""
+    codes = [u["unit_code"] for u in expected]
+    if not codes:
+        return []
+    query = sa.select(documents.c.status, documents.c.unit_code, documents.c.metadata).where(
+        documents.c.status == "loaded", documents.c.unit_code.in_(codes)
+    )
+    with store._read() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    return missing_reports(rows, expected)
+
+
+def attention(store: Any) -> dict[str, Any]:
+    """The run summary's part: conflicts and units not reported, after a refresh of what changed."""
+    refresh(store)
+    return {"conflicts": conflicts(store), "not_reported": not_reported(store, store.expected_units())}

@@ -1,0 +1,161 @@
+"""The stored cells read back as the `Consolidation` the exports, the run summary and the review
+page show: the same frames `pipeline.consolidate.consolidate` computes from every figure, without
+reading every figure (only the figures no indicator claims, for their sheet)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from pipeline.cells.refresh import REVIEWED, refresh
+from pipeline.consolidate import (
+    LINE_KEYS,
+    NO_PERIOD,
+    Consolidation,
+    missing_reports,
+    sources_frame,
+    targets_vs_actuals,
+    totals_across_units,
+)
+from pipeline.normalise.catalogue import fold, store_catalogue
+from pipeline.reporting_unit import parent_name
+from pipeline.store.cells_schema import VARIANTS, cell_documents, cells
+from pipeline.store.schema import documents, figures
+from pipeline.successors import lines_as_of
+
+LINE_COLUMNS = [*LINE_KEYS, "value", "approx", "upper", "shown", "combine", "figures", "unreviewed",
+                "documents", "figure_ids", "note"]
+UNCLASSIFIED_COLUMNS = ["doc", "quote", "kind", "value", "unit", "indicator", "sentence", "figure_id"]
+
+
+def unit_names(conn: sa.Connection, variant: int) -> dict[tuple[str, str], str]:
+    """Each (name, code) a unit is stored under → the name it is shown with: two units of the same
+    name get their parent after it, as `pipeline.consolidate.distinct_unit_names` does."""
+    pairs = conn.execute(
+        sa.select(cell_documents.c.unit_base, cell_documents.c.unit_code)
+        .where(cell_documents.c.variant == variant)
+        .distinct()
+    ).all()
+    codes: dict[str, set[str]] = {}
+    for base, code in pairs:
+        codes.setdefault(base, set()).add(code)
+    return {
+        (base, code): f"{base} ({parent_name(code)})" if len(codes[base]) > 1 and code else base
+        for base, code in pairs
+    }
+
+
+def consolidation(store: Any, *, reviewed_only: bool = False, as_of: date | None = None) -> Consolidation:
+    """What the store's cells hold now (refreshed first), as `consolidate(store)` would give it."""
+    refresh(store)
+    variant = VARIANTS["reviewed" if reviewed_only else "all"]
+    catalogue = store_catalogue(store).by_code()
+    with store._read() as conn:
+        names = unit_names(conn, variant)
+        rows = conn.execute(sa.select(cells).where(cells.c.variant == variant)).mappings().all()
+        found = conn.execute(
+            sa.select(cell_documents).where(cell_documents.c.variant == variant)
+            .order_by(cell_documents.c.document_id)
+        ).mappings().all()
+        unclassified = _unclassified(conn, reviewed_only)
+        review_info = _reviewed_any(conn, reviewed_only)
+    lines, conflicts = _lines(rows, names)
+    frame = pd.DataFrame(lines, columns=LINE_COLUMNS)
+    frame.insert(4, "indicator_name", frame["indicator_code"].map(
+        lambda c: catalogue[c].name if c in catalogue else c))
+    conflicts += _total_conflicts(found, names)
+    documents_ = store.documents()
+    result = Consolidation(
+        figures=pd.DataFrame(),
+        consolidated=frame,
+        totals=totals_across_units(frame),
+        conflicts=conflicts,
+        targets_vs_actuals=targets_vs_actuals(frame),
+        not_reported=missing_reports(documents_, store.expected_units()),
+        sources=sources_frame(documents_),
+        breakdowns=_breakdowns(found, names),
+        review_info=review_info,
+        unclassified=unclassified,
+    )
+    if as_of is None:
+        return result
+    codes = {shown: code for (_base, code), shown in names.items()}
+    shifted = lines_as_of(result.consolidated, codes, as_of)
+    return replace(result, consolidated=shifted, totals=totals_across_units(shifted))
+
+
+def _lines(rows: Any, names: dict[tuple[str, str], str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Cells as consolidated lines in consolidation's order, and the documents that disagree."""
+    lines = []
+    wanted = [k for k in LINE_COLUMNS if k != "reporting_unit"]
+    for stored in rows:
+        row = dict(stored)  # plain dicts: a RowMapping lookup costs ten times more
+        line = {k: row[k] for k in wanted}
+        line["reporting_unit"] = names[(row["unit_base"], row["unit_code"])]
+        line["_conflict"] = (row["conflict_detail"], row["conflict_used"])
+        lines.append(line)
+    lines.sort(key=lambda line: tuple(line[k] for k in LINE_KEYS))
+    conflicts = []
+    for line in lines:
+        detail, used = line.pop("_conflict")
+        if detail:
+            conflicts.append({**{k: line[k] for k in LINE_KEYS}, "type": "documents_disagree",
+                              "detail": detail, "used": used})
+    return lines, conflicts
+
+
+def _total_conflicts(found: Any, names: dict[tuple[str, str], str]) -> list[dict[str, Any]]:
+    """Stated totals that differ from their parts, in the order of their totals' ids."""
+    entries = []
+    for row in found:
+        for conflict in row["findings"]["conflicts"]:
+            entry = dict(conflict)
+            entry["reporting_unit"] = names[(row["unit_base"], row["unit_code"])]
+            entries.append(entry)
+    entries.sort(key=lambda e: e["total_id"])
+    for entry in entries:
+        del entry["total_id"]
+    return entries
+
+
+def _breakdowns(found: Any, names: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """Each stated total beside its parts, document by document."""
+    rows = []
+    for row in found:
+        for part in row["findings"]["breakdowns"]:
+            rows.append({**part, "reporting_unit": names[(row["unit_base"], row["unit_code"])],
+                         **{k: Decimal(part[k]) for k in ("total", "part", "parts_sum")}})
+    columns = ["period", "reporting_unit", "indicator_code", "total_quote", "total", "subject", "part",
+               "parts_sum", "matches", "doc", "figure_id"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _current_figures(reviewed_only: bool) -> sa.Select[Any]:
+    query = sa.select(figures).join(documents, documents.c.id == figures.c.document_id).where(
+        documents.c.status == "loaded"
+    )
+    return query.where(figures.c.review_status.in_(REVIEWED)) if reviewed_only else query
+
+
+def _unclassified(conn: sa.Connection, reviewed_only: bool) -> pd.DataFrame:
+    """The figures no indicator claims, as the unclassified sheet lists them (a rejected one is no figure)."""
+    query = _current_figures(reviewed_only).add_columns(documents.c.path.label("doc")).where(
+        figures.c.indicator_code == "", figures.c.review_status != "rejected"
+    ).order_by(figures.c.document_id, figures.c.seq)
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    for row in rows:
+        unit = row["unit"] or ""
+        row["unit"] = unit if unit.isupper() else fold(unit)
+        row["period"] = row["period"] or NO_PERIOD
+    return pd.DataFrame(rows, columns=UNCLASSIFIED_COLUMNS)
+
+
+def _reviewed_any(conn: sa.Connection, reviewed_only: bool) -> bool:
+    """Some current figure has been reviewed (the workbook then marks the unreviewed ones)."""
+    query = _current_figures(reviewed_only).where(figures.c.review_status != "unreviewed").limit(1)
+    return conn.execute(query).first() is not None
