@@ -46,7 +46,9 @@ def same_as_full(store, **options) -> None:
     assert kept.conflicts == full.conflicts
     assert kept.not_reported == full.not_reported
     assert kept.review_info == full.review_info
-    unmapped = full.figures[full.figures["indicator_code"] == ""] if not full.figures.empty else full.figures
+    unmapped = full.figures
+    if not unmapped.empty:  # the unclassified sheet's rows: no line claims them, nobody rejected them
+        unmapped = unmapped[(unmapped["indicator_code"] == "") & (unmapped["review_status"] != "rejected")]
     assert list(kept.unclassified["figure_id"]) == list(unmapped.get("figure_id", []))
     if options.get("as_of") is None:
         stored = {r["figure_id"]: (r["counted"], r["why_not_counted"], r["same_as"])
