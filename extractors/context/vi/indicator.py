@@ -32,6 +32,7 @@ from typing import Protocol
 
 from extractors.context.vi.rules import cues
 from extractors.data import alternation, load_tsv, load_yaml
+from extractors.prefix_scan import quick
 
 TOKEN = re.compile(r"[“”\"«»]|[^\W_]+(?:[’'-][^\W_]+)*|[^\w\s]")
 OPEN_QUOTES = "“«"
@@ -83,14 +84,14 @@ def rules() -> Rules:
     trim_words = [*data["trim_words"], *approx_cues]
 
     def words(key: str) -> re.Pattern[str]:
-        return re.compile(rf"(?i)(?<![\w])(?:{alternation(data[key])})(?![\w])")
+        return quick(re.compile(rf"(?i)(?<![\w])(?:{alternation(data[key])})(?![\w])"))
 
     return Rules(
         phrase_break_re=words("phrase_breaks"),
         before_break_re=words("clause_breaks_before"),
-        person_re=re.compile(
+        person_re=quick(re.compile(
             rf"(?<![\w])(?i:{alternation(data['person_titles'])})\s+[A-ZĐÂĂÊÔƠƯ][\w]*(?:\s+[A-ZĐÂĂÊÔƠƯ][\w]*){{0,4}}"
-        ),
+        )),
         trim=frozenset(w.lower() for w in trim_words),
         trim_edges=frozenset(w.lower().split()[k] for w in trim_words for k in (0, -1)),
         trim_tail=frozenset(w.lower() for w in data["trim_tail_words"]),
@@ -100,12 +101,12 @@ def rules() -> Rules:
         share_heads=frozenset(w.lower() for w in data["share_heads"]),
         rate_word=data["rate_word"],
         copulas=tuple(data["copulas"]),
-        each_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(each)})(?![\w])"),
+        each_re=quick(re.compile(rf"(?i)(?<![\w])(?:{alternation(each)})(?![\w])")),
         change_verbs=frozenset(w.lower() for w in change_verbs),
-        known_re=re.compile(
+        known_re=quick(re.compile(
             rf"(?i)(?<![\w])(?:{'|'.join(_phrase_pattern(p) for p in known_phrases())})"
             r"(?![\w])"
-        ),
+        )),
     )
 
 

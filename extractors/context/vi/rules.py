@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
+from extractors.prefix_scan import quick
 
 
 def _words_re(words: list[str]) -> str:
@@ -48,7 +49,7 @@ def cues() -> Cues:
     c = load_yaml("context", "cues.yaml")
     kinds = {w.lower(): k for k, ws in c["approx"].items() for w in ws}
     after_kinds = {w.lower(): k for k, ws in c["approx_after"].items() for w in ws}
-    word = lambda ws: re.compile(rf"(?i)(?<![\w])(?:{_words_re(ws)})(?![\w])")  # noqa: E731
+    word = lambda ws: quick(re.compile(rf"(?i)(?<![\w])(?:{_words_re(ws)})(?![\w])"))  # noqa: E731
     places = alternation(c["subject_places"])
     scopes = alternation(c["subject_scopes"])
     name = r"[A-ZĐÂĂÊÔƠƯ][\w’']*(?:[ -][A-ZĐÂĂÊÔƠƯ][\w’']*)*"
@@ -60,7 +61,7 @@ def cues() -> Cues:
         rf"(?:{_first_letter_either_case(c['subject_bodies'])})(?: {name})?{level}?(?: {name})?"
         rf"|(?:{with_level})(?: {name})?{level}(?: {name})?"
     )
-    subject_re = re.compile(rf"(?<![\w])(?:(?i:{places}) {names}|(?i:{scopes})|{body})(?![\w])")
+    subject_re = quick(re.compile(rf"(?<![\w])(?:(?i:{places}) {names}|(?i:{scopes})|{body})(?![\w])"))
     return Cues(
         approx_re=re.compile(rf"(?i)(?<![\w])(?P<cue>{alternation(list(kinds))})\s+$"),
         approx_kind=kinds,
@@ -154,8 +155,8 @@ def plan_cues() -> PlanCues:
         title_re=re.compile(rf"(?:{titles})(?![\w])"),
         headline_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_headlines'])})(?![\w])"),
         section_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_section_headings'])})(?![\w])"),
-        opener_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_openers'])})(?![\w])"),
-        result_re=re.compile(rf"(?i)(?<![\w])(?:{_words_re(c['result_cues'])})(?![\w])"),
+        opener_re=quick(re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_openers'])})(?![\w])")),
+        result_re=quick(re.compile(rf"(?i)(?<![\w])(?:{_words_re(c['result_cues'])})(?![\w])")),
         target_reference_re=re.compile(rf"(?i)(?:{'|'.join(c['target_references'])})"),
     )
 
