@@ -172,7 +172,7 @@ def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
             return pattern  # may match the empty string
     except (Unsupported, RecursionError):
         return pattern
-    if openers.categories & {r"\s"} or openers.points & {ord(" "), ord("\t"), ord("\n")}:
+    if r"\s" in openers.categories or ord(" ") in openers.points:
         return pattern  # nearly every other character is a space: nothing to skip
     body = pattern.pattern
     while m := GLOBAL_FLAGS.match(body):

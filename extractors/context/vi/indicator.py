@@ -145,8 +145,17 @@ def trim(text: str, start: int, end: int, *, head: bool = True) -> tuple[int, in
     """The span without function words, cue words, stray punctuation or an unpaired quote at its ends
     (at its start too only if head: "từ Quỹ …" after an amount keeps its "từ")."""
     tokens = list(TOKEN.finditer(text, start, end))
-    lower = [t.group().lower() for t in tokens]
+    lo, hi = trimmed(tokens, head=head)
+    if lo >= hi:
+        return start, start
+    return tokens[lo].start(), tokens[hi - 1].end()
+
+
+def trimmed(tokens: Sequence[re.Match[str]], *, head: bool = True) -> tuple[int, int]:
+    """trim on tokens already read (TOKEN matches of the span, in order): the (first, past-last)
+    indexes of the tokens kept, so a caller that has the tokens does not read the span twice."""
     trim_words, edges = rules().trim, rules().trim_edges
+    lower = [t.group().lower() for t in tokens]
 
     def droppable(i: int, step: int) -> int:
         """How many tokens from i (going step) form a trimmable word group; 0 if none."""
@@ -172,9 +181,7 @@ def trim(text: str, start: int, end: int, *, head: bool = True) -> tuple[int, in
         lo += n
     while hi > lo and (n := droppable(hi - 1, -1)):
         hi -= n
-    if lo >= hi:
-        return start, start
-    return tokens[lo].start(), tokens[hi - 1].end()
+    return lo, hi
 
 
 def _paired_quote(tokens: Sequence[re.Match[str]], i: int) -> bool:
@@ -202,13 +209,16 @@ def phrase_after(
     words = 0
     quote: str | None = None
     skip_to = keep_until
+    kept: list[re.Match[str]] = []  # the tokens of text[pos:end], trimmed at the end
     for m in TOKEN.finditer(text, pos, limit):
         tok = m.group()
         if m.end() <= skip_to:
             end = m.end()
+            kept.append(m)
             continue
         if quote is None and (known := r.known_re.match(text, m.start())):
             skip_to, end = known.end(), m.end()  # a known name is read whole, inner commas included
+            kept.append(m)
             continue
         if "\n" in text[end : m.start()] and end > pos:
             break
@@ -225,7 +235,9 @@ def phrase_after(
             if words > MAX_WORDS and quote is None:
                 break
         end = m.end()
-    return trim(text, pos, end, head=head)
+        kept.append(m)
+    lo, hi = trimmed(kept, head=head)  # as trim(text, pos, end): the same tokens, not read again
+    return (kept[lo].start(), kept[hi - 1].end()) if lo < hi else (pos, pos)
 
 
 DATE_OR_REFERENCE = re.compile(r"\d+\s?[/-]\s?\w")  # "18/11", "25/NQ-HĐND": not part of a noun phrase
@@ -276,11 +288,14 @@ def phrase_before(text: str, lo: int, pos: int) -> tuple[int, int]:
         cut = max(cut, subject.end())
     for person in r.person_re.finditer(text, cut, pos):
         cut = max(cut, person.end())
-    span = trim(text, cut, pos)
-    words = [t for t in TOKEN.finditer(text, *span) if _is_word(t.group())]
+    tokens = list(TOKEN.finditer(text, cut, pos))
+    lo, hi = trimmed(tokens)
+    if lo >= hi:
+        return cut, cut
+    words = [t for t in tokens[lo:hi] if _is_word(t.group())]  # the trimmed span's own tokens
     if len(words) > MAX_WORDS:
-        return trim(text, words[-MAX_WORDS].start(), span[1])
-    return span
+        return trim(text, words[-MAX_WORDS].start(), tokens[hi - 1].end())
+    return tokens[lo].start(), tokens[hi - 1].end()
 
 
 def colon_clause(text: str, sent_start: int, start: int) -> tuple[int, int]:
