@@ -358,11 +358,6 @@ def _own_words(
     r = rules()
     start, end = span
     prev_end = earlier[-1].char_end if earlier and earlier[-1].char_end <= start else sent_start
-    before = verbatim(text, phrase_before(text, max(sent_start, prev_end), start))
-    if _is_name(before):
-        before = ""
-    if per and before.lower().startswith(per.lower()):  # "mỗi căn 50 triệu": the per noun is stored apart
-        before = before[len(per) :].strip()
 
     def previous(*kinds: str) -> Earlier | None:
         return _previous(text, earlier, sent_start, start, kinds)
@@ -371,7 +366,9 @@ def _own_words(
         noun = verbatim(text, (noun_start, end))
         phrase = phrase_after(text, noun_start, keep_until=end, head=False, stop=next_start)
         if phrase[1] > end:
-            return verbatim(text, phrase)
+            return verbatim(text, phrase)  # the noun phrase says it all: the words before are not read
+    before = _words_before(text, max(sent_start, prev_end), start, per)
+    if noun_start is not None:
         if ends_with_copula(text, sent_start, start):
             # "Tổng số cử tri tham dự: 370 người": the words before say what the noun only repeats
             lead = before or verbatim(text, colon_clause(text, sent_start, start))
@@ -406,6 +403,16 @@ def _own_words(
         )
         before = f"{before} {what}".strip()
     return f"{before} {follow}".strip()
+
+
+def _words_before(text: str, lo: int, start: int, per: str) -> str:
+    """The words before the figure in its clause, without a place list's name or the rate's per noun."""
+    before = verbatim(text, phrase_before(text, lo, start))
+    if _is_name(before):
+        return ""
+    if per and before.lower().startswith(per.lower()):  # "mỗi căn 50 triệu": the per noun is stored apart
+        return before[len(per) :].strip()
+    return before
 
 
 def _last_known(text: str, lo: int, pos: int) -> str:
