@@ -5,13 +5,17 @@ or on a case-sensitive character class. Most rules here open on a lookbehind (`(
 case-insensitive cue words, so every character of a report costs a full attempt of every rule.
 `quick(pattern)` reads the parsed pattern for the characters a match can start with and searches
 with a companion pattern that opens on exactly that class and then runs the pattern itself in a
-lookahead: `re` skips the other characters in C, and the matches are the very ones `re` finds
-(`tests/test_prefix_scan.py` compares them). A pattern it cannot analyse is returned unchanged.
+lookahead: `re` skips the other characters in C. It also writes each case-insensitive word of an
+alternation once per case of its first letter ("tổ|…" → "tổ|Tổ|…", the rest still ignoring case),
+because `re` passes over an alternative that opens on a plain letter without entering it. The
+matches are the very ones `re` finds (`tests/test_prefix_scan.py` compares them); a pattern it
+cannot analyse is returned unchanged.
 """
 
 from __future__ import annotations
 
 import _sre
+import copy
 import itertools
 import operator
 import re
@@ -26,8 +30,8 @@ CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s"}  # narrow en
 ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 MAX_OPENERS = 20_000  # more opening characters than this: skipping would gain little
-SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
-GLOBAL_FLAGS = re.compile(r"\(\?[imsu]+\)")
+SCOPED = re.IGNORECASE | re.MULTILINE | re.DOTALL  # flags the companion pattern applies to the rule only
+ANY_CHARACTER = [(sre.CATEGORY, sre.CATEGORY_SPACE), (sre.CATEGORY, sre.CATEGORY_NOT_SPACE)]
 
 
 class Unsupported(Exception):
@@ -81,19 +85,12 @@ class Openers:
             else:
                 raise Unsupported(op)  # a negated class, \w, a huge range
 
-    def char_class(self) -> str:
-        """A case-sensitive class of the openers, written as ranges."""
-        parts = sorted(self.categories)
-        codes = sorted(self.points)
-        i = 0
-        while i < len(codes):
-            j = i
-            while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
-                j += 1
-            first, last = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
-            parts.append(first if i == j else f"{first}-{last}")
-            i = j + 1
-        return "[" + "".join(parts) + "]"
+    def items(self) -> list[tuple[Any, Any]]:
+        """The openers as the items of a parsed, case-sensitive character class."""
+        codes = {r"\d": sre.CATEGORY_DIGIT, r"\s": sre.CATEGORY_SPACE}
+        return [(sre.LITERAL, cp) for cp in sorted(self.points)] + [
+            (sre.CATEGORY, codes[c]) for c in sorted(self.categories)
+        ]
 
 
 def _collect(seq: Any, flags: int, openers: Openers) -> bool:
@@ -130,31 +127,77 @@ def _collect(seq: Any, flags: int, openers: Openers) -> bool:
     return True
 
 
+def _split_case(seq: Any, flags: int) -> None:
+    """In place: under IGNORECASE, an alternative opening on a cased letter becomes one alternative
+    per character `re` matches there, that letter written case-sensitively ("(?i:tổ)" → "tổ", "Tổ"
+    with the rest still ignoring case). At most one of them fits a given character and their order
+    is kept, so the alternation matches what it did; `re` now skips the ones that do not fit."""
+    for op, av in seq:
+        if op is sre.BRANCH:
+            alternatives = []
+            for alternative in av[1]:
+                _split_case(alternative, flags)
+                head = alternative.data[0] if len(alternative.data) else None
+                cased = flags & re.IGNORECASE and head is not None and head[0] is sre.LITERAL
+                variants = sorted(_same_ignoring_case(head[1])) if cased else []  # type: ignore[index]
+                if len(variants) < 2:
+                    alternatives.append(alternative)
+                    continue
+                for cp in variants:
+                    letter = _parser.SubPattern(alternative.state, [(sre.LITERAL, cp)])
+                    alternatives.append(_parser.SubPattern(alternative.state, [
+                        (sre.SUBPATTERN, (None, 0, re.IGNORECASE, letter)), *alternative.data[1:],
+                    ]))
+            av[1][:] = alternatives
+        elif op is sre.SUBPATTERN:
+            _split_case(av[3], (flags | av[1]) & ~av[2])
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            _split_case(av[1], flags)
+        elif op is sre.ATOMIC_GROUP:
+            _split_case(av, flags)
+        elif op in REPEATS:
+            _split_case(av[2], flags)
+
+
+def _opener(parsed: Any, openers: Openers) -> re.Pattern[str]:
+    r"""`[openers](?<=(?=pattern)[\s\S])`, built on the parsed pattern: one character wherever the
+    pattern matches, found by `re` skipping every other character in C."""
+    state = copy.copy(parsed.state)
+    scoped = state.flags & SCOPED
+    state.flags &= ~SCOPED  # the opening class is case-sensitive; the rule keeps its own flags
+    rule = _parser.SubPattern(state, [(sre.SUBPATTERN, (None, scoped, 0, parsed))])
+    behind = _parser.SubPattern(state, [(sre.ASSERT, (1, rule)), (sre.IN, ANY_CHARACTER)])
+    opener = _parser.SubPattern(state, [(sre.IN, openers.items()), (sre.ASSERT, (-1, behind))])
+    return _compiler.compile(opener)
+
+
 class QuickPattern:
     """A compiled pattern whose search and finditer skip, in C, the characters no match opens on."""
 
-    def __init__(self, pattern: re.Pattern[str], opener: re.Pattern[str]) -> None:
-        self.plain = pattern
+    def __init__(self, pattern: re.Pattern[str], fast: re.Pattern[str], opener: re.Pattern[str]) -> None:
+        self.plain = pattern  # as written
+        self.fast = fast  # the same pattern with its case-insensitive alternatives split
         self.opener = opener  # one character wherever `pattern` matches, and nowhere else
-        self.match, self.fullmatch, self.sub = pattern.match, pattern.fullmatch, pattern.sub
+        self.match = fast.match
+        self.fullmatch, self.sub = pattern.fullmatch, pattern.sub
         self.pattern, self.flags, self.groupindex = pattern.pattern, pattern.flags, pattern.groupindex
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """Pattern.search: the same match."""
         found = self.opener.search(string, pos, endpos)
-        return self.plain.match(string, found.start(), endpos) if found else None
+        return self.fast.match(string, found.start(), endpos) if found else None
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         """Pattern.finditer: the same matches (the pattern never matches the empty string)."""
-        opener, plain = self.opener, self.plain
+        opener, fast = self.opener, self.fast
         while found := opener.search(string, pos, endpos):
-            m = plain.match(string, found.start(), endpos)
+            m = fast.match(string, found.start(), endpos)
             assert m is not None  # the opener ran this very match in its lookahead
             yield m
             pos = m.end()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.plain, name)  # match, fullmatch, sub, pattern, flags …
+        return getattr(self.plain, name)  # findall, split, groups …
 
 
 def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -174,10 +217,6 @@ def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
     if r"\s" in openers.categories or ord(" ") in openers.points:
         return pattern  # nearly every other character is a space: nothing to skip
-    body = pattern.pattern
-    while m := GLOBAL_FLAGS.match(body):
-        body = body[m.end() :]
-    letters = "".join(letter for flag, letter in SCOPED_FLAGS if pattern.flags & flag)
-    inner = f"(?{letters}:{body})" if letters else f"(?:{body})"
-    opener = re.compile(rf"{openers.char_class()}(?<=(?={inner})[\s\S])")
-    return QuickPattern(pattern, opener)  # type: ignore[return-value]
+    _split_case(parsed, flags)
+    fast = _compiler.compile(parsed, pattern.flags)
+    return QuickPattern(pattern, fast, _opener(parsed, openers))  # type: ignore[return-value]

@@ -1,10 +1,11 @@
 """quick(pattern) must find exactly what the pattern finds, on every pattern the extractors wrap.
 
 The extractors wrap their hot patterns (non-figure rules, the number grammar, cue words …) so
-that `re` skips the characters no match can open on; a single missed or extra match would change
-the figures. Each wrapped pattern is compared with the plain one on every text of the project
-(seeds, real corpus, development set, corpus examples) and on generated text full of the letters,
-digits, cue words and case oddities ("İ", "K", "ſ") the analysis has to get right.
+that `re` skips the characters no match can open on, and their case-insensitive word lists are
+split by the case of the first letter; a single missed or extra match would change the figures.
+Each wrapped pattern is compared with the plain one on every text of the project (seeds, real
+corpus, development set, corpus examples) and on generated text full of the letters, digits,
+cue words and case oddities ("İ", "K", "ſ") the analysis has to get right.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from extractors.context.vi.indicator import rules as indicator_rules
 from extractors.context.vi.rules import cues, plan_cues
 from extractors.corpus import load_examples
+from extractors.count.vi.rules import lexicon as count_lexicon
 from extractors.money.vi.rules import lexicon as money_lexicon
 from extractors.nonfigure.vi.rules import DIGIT_RUNS, compiled_patterns, digit_windows
 from extractors.numeral.vi.rules import grammar
@@ -35,8 +37,9 @@ def wrapped_patterns() -> dict[str, QuickPattern]:
     """Every pattern the extractors compile through quick(), by name."""
     found: dict[str, object] = {"nonfigure.DIGIT_RUNS": DIGIT_RUNS, "scan.SENTENCE_END": SENTENCE_END}
     found |= {f"nonfigure.{p.name}": p.regex for p in compiled_patterns()}
-    for owner, obj in (("numeral", grammar()), ("context", cues()), ("plan", plan_cues()),
-                       ("indicator", indicator_rules()), ("money", money_lexicon())):
+    owners = (("numeral", grammar()), ("context", cues()), ("plan", plan_cues()),
+              ("indicator", indicator_rules()), ("money", money_lexicon()), ("count", count_lexicon()))
+    for owner, obj in owners:
         found |= {f"{owner}.{f.name}": getattr(obj, f.name) for f in dataclasses.fields(obj)}
     return {name: p for name, p in found.items() if isinstance(p, QuickPattern)}
 
@@ -55,8 +58,11 @@ def project_texts() -> list[str]:
 TEXTS = project_texts()
 
 
-def spans(found) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
-    return [(m.span(), m.groups()) for m in found]
+def spans(found) -> list[tuple[tuple[int, int], tuple[str | None, ...]] | None]:
+    return [m and (m.span(), m.groups()) for m in found]
+
+
+WORD_STARTS = re.compile(r"\b\w|[^\w\s]")  # where the rules call match: each word and each sign
 
 
 def test_the_hot_patterns_are_wrapped() -> None:
@@ -72,6 +78,8 @@ def test_same_matches_on_project_texts(name: str) -> None:
     plain = q.plain
     for text in TEXTS:
         assert spans(q.finditer(text)) == spans(plain.finditer(text))
+        assert spans(q.match(text, m.start()) for m in WORD_STARTS.finditer(text)) == spans(
+            plain.match(text, m.start()) for m in WORD_STARTS.finditer(text))
         for start, end in digit_windows(text)[:40]:  # how the non-figure rules search
             assert spans(q.finditer(text, start, end)) == spans(plain.finditer(text, start, end))
             s, p = q.search(text, start, end), plain.search(text, start, end)
@@ -99,6 +107,9 @@ def test_same_matches_on_generated_text(pieces: list[str], bounds: tuple[int, in
         assert spans(q.finditer(text, pos, endpos)) == spans(q.plain.finditer(text, pos, endpos))
         s, p = q.search(text, pos, endpos), q.plain.search(text, pos, endpos)
         assert (s and (s.span(), s.groups())) == (p and (p.span(), p.groups()))
+        for at in range(0, len(text), 3):  # match, as the rules call it word by word
+            s, p = q.match(text, at), q.plain.match(text, at)
+            assert (s and (s.span(), s.groups())) == (p and (p.span(), p.groups()))
 
 
 def test_ignoring_case_is_what_re_does() -> None:

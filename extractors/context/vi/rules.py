@@ -63,22 +63,22 @@ def cues() -> Cues:
     )
     subject_re = quick(re.compile(rf"(?<![\w])(?:(?i:{places}) {names}|(?i:{scopes})|{body})(?![\w])"))
     return Cues(
-        approx_re=re.compile(rf"(?i)(?<![\w])(?P<cue>{alternation(list(kinds))})\s+$"),
+        approx_re=quick(re.compile(rf"(?i)(?<![\w])(?P<cue>{alternation(list(kinds))})\s+$")),
         approx_kind=kinds,
         approx_after_re=re.compile(rf"(?i)\s+(?P<cue>{alternation(list(after_kinds))})(?![\w])"),
         approx_after_kind=after_kinds,
         target_re=word(c["modality"]["target"]),
         estimate_re=word(c["modality"]["estimate"]),
-        change_verb_re=re.compile(
+        change_verb_re=quick(re.compile(
             rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})"
             rf"(?:\s+(?:{alternation(c['modality']['change_particles'])}))?\s+$"
-        ),
+        )),
         change_ref_re=word(c["modality"]["change_reference"]),
         change_verb_any_re=word(c["modality"]["change_verbs"]),
-        level_re=re.compile(
+        level_re=quick(re.compile(
             rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})"
             rf"(?:\s+(?:{alternation(c['modality']['level_particles'])}))+\s*$"
-        ),
+        )),
         year_on_year_re=re.compile(rf"(?i)\s*(?:{alternation(c['modality']['year_on_year'])})(?![\w])"),
         programme_re=word(c["programme_headings"]),
         results_re=word(c["results_headings"]),
