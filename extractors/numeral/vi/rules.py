@@ -140,7 +140,7 @@ def parse_amount(text: str) -> Decimal:
         value = parse_digits(m.group("n"))
         if m.group("d"):
             value = parse_digits(f"{m.group('n')},{m.group('d')}")
-        words = re.findall(g.scale_re, m.group("s"))
+        words = _scale_word().findall(m.group("s"))
         if not words and last_scale > 1 and total:
             total += value * last_scale / Decimal(10) ** len(m.group("n"))  # "1 nghìn 500", "1 triệu 2"
             continue
@@ -180,7 +180,13 @@ def negative_before(text: str, start: int) -> int | None:
 
 def has_scale(text: str) -> bool:
     """Whether an amount carries a scale word ("10 triệu")."""
-    return re.search(grammar().scale_re, text) is not None
+    return _scale_word().search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _scale_word() -> re.Pattern[str]:
+    """A scale word ("triệu", "tỷ", "k"), compiled once: every amount asks several times."""
+    return re.compile(grammar().scale_re)
 
 
 def parse_spelled(text: str) -> Decimal | None:
