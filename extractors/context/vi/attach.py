@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from extractors.context.vi.links import link_parts
 from extractors.scan import Scan
 from pipeline.figure import Figure
 
-CLAUSE_MARK = re.compile(r"[,;:(]")
+CLAUSE_MARKS = ",;:("  # the clause of a figure begins after the last of these before it
 
 
 def finish(s: Scan) -> list[Figure]:
@@ -39,7 +38,7 @@ def finish(s: Scan) -> list[Figure]:
         if semi >= 0 and context.cues().part_re.match(scope.lstrip()):
             # "ước đạt 285 tỷ; trong đó …": the breakdown shares its total's cue
             scope = left[left.rfind(";", 0, semi) + 1 :]
-        clause_at = max((m.end() for m in CLAUSE_MARK.finditer(left)), default=0)
+        clause_at = max(map(left.rfind, CLAUSE_MARKS)) + 1  # after the last clause mark, else 0
         approx = d.approx
         if approx == "exact" and (cue := context.approx_before(s_text, d.start)):
             approx = cue[0]

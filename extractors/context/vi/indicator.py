@@ -32,6 +32,7 @@ from typing import Protocol
 
 from extractors.context.vi.rules import cues
 from extractors.data import alternation, load_tsv, load_yaml
+from extractors.prefix_scan import quick
 
 TOKEN = re.compile(r"[“”\"«»]|[^\W_]+(?:[’'-][^\W_]+)*|[^\w\s]")
 OPEN_QUOTES = "“«"
@@ -83,14 +84,14 @@ def rules() -> Rules:
     trim_words = [*data["trim_words"], *approx_cues]
 
     def words(key: str) -> re.Pattern[str]:
-        return re.compile(rf"(?i)(?<![\w])(?:{alternation(data[key])})(?![\w])")
+        return quick(re.compile(rf"(?i)(?<![\w])(?:{alternation(data[key])})(?![\w])"))
 
     return Rules(
         phrase_break_re=words("phrase_breaks"),
         before_break_re=words("clause_breaks_before"),
-        person_re=re.compile(
+        person_re=quick(re.compile(
             rf"(?<![\w])(?i:{alternation(data['person_titles'])})\s+[A-ZĐÂĂÊÔƠƯ][\w]*(?:\s+[A-ZĐÂĂÊÔƠƯ][\w]*){{0,4}}"
-        ),
+        )),
         trim=frozenset(w.lower() for w in trim_words),
         trim_edges=frozenset(w.lower().split()[k] for w in trim_words for k in (0, -1)),
         trim_tail=frozenset(w.lower() for w in data["trim_tail_words"]),
@@ -100,12 +101,12 @@ def rules() -> Rules:
         share_heads=frozenset(w.lower() for w in data["share_heads"]),
         rate_word=data["rate_word"],
         copulas=tuple(data["copulas"]),
-        each_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(each)})(?![\w])"),
+        each_re=quick(re.compile(rf"(?i)(?<![\w])(?:{alternation(each)})(?![\w])")),
         change_verbs=frozenset(w.lower() for w in change_verbs),
-        known_re=re.compile(
+        known_re=quick(re.compile(
             rf"(?i)(?<![\w])(?:{'|'.join(_phrase_pattern(p) for p in known_phrases())})"
             r"(?![\w])"
-        ),
+        )),
     )
 
 
@@ -144,8 +145,17 @@ def trim(text: str, start: int, end: int, *, head: bool = True) -> tuple[int, in
     """The span without function words, cue words, stray punctuation or an unpaired quote at its ends
     (at its start too only if head: "từ Quỹ …" after an amount keeps its "từ")."""
     tokens = list(TOKEN.finditer(text, start, end))
-    lower = [t.group().lower() for t in tokens]
+    lo, hi = trimmed(tokens, head=head)
+    if lo >= hi:
+        return start, start
+    return tokens[lo].start(), tokens[hi - 1].end()
+
+
+def trimmed(tokens: Sequence[re.Match[str]], *, head: bool = True) -> tuple[int, int]:
+    """trim on tokens already read (TOKEN matches of the span, in order): the (first, past-last)
+    indexes of the tokens kept, so a caller that has the tokens does not read the span twice."""
     trim_words, edges = rules().trim, rules().trim_edges
+    lower = [t.group().lower() for t in tokens]
 
     def droppable(i: int, step: int) -> int:
         """How many tokens from i (going step) form a trimmable word group; 0 if none."""
@@ -171,9 +181,7 @@ def trim(text: str, start: int, end: int, *, head: bool = True) -> tuple[int, in
         lo += n
     while hi > lo and (n := droppable(hi - 1, -1)):
         hi -= n
-    if lo >= hi:
-        return start, start
-    return tokens[lo].start(), tokens[hi - 1].end()
+    return lo, hi
 
 
 def _paired_quote(tokens: Sequence[re.Match[str]], i: int) -> bool:
@@ -201,13 +209,16 @@ def phrase_after(
     words = 0
     quote: str | None = None
     skip_to = keep_until
+    kept: list[re.Match[str]] = []  # the tokens of text[pos:end], trimmed at the end
     for m in TOKEN.finditer(text, pos, limit):
         tok = m.group()
         if m.end() <= skip_to:
             end = m.end()
+            kept.append(m)
             continue
         if quote is None and (known := r.known_re.match(text, m.start())):
             skip_to, end = known.end(), m.end()  # a known name is read whole, inner commas included
+            kept.append(m)
             continue
         if "\n" in text[end : m.start()] and end > pos:
             break
@@ -224,7 +235,9 @@ def phrase_after(
             if words > MAX_WORDS and quote is None:
                 break
         end = m.end()
-    return trim(text, pos, end, head=head)
+        kept.append(m)
+    lo, hi = trimmed(kept, head=head)  # as trim(text, pos, end): the same tokens, not read again
+    return (kept[lo].start(), kept[hi - 1].end()) if lo < hi else (pos, pos)
 
 
 DATE_OR_REFERENCE = re.compile(r"\d+\s?[/-]\s?\w")  # "18/11", "25/NQ-HĐND": not part of a noun phrase
@@ -275,11 +288,14 @@ def phrase_before(text: str, lo: int, pos: int) -> tuple[int, int]:
         cut = max(cut, subject.end())
     for person in r.person_re.finditer(text, cut, pos):
         cut = max(cut, person.end())
-    span = trim(text, cut, pos)
-    words = [t for t in TOKEN.finditer(text, *span) if _is_word(t.group())]
+    tokens = list(TOKEN.finditer(text, cut, pos))
+    lo, hi = trimmed(tokens)
+    if lo >= hi:
+        return cut, cut
+    words = [t for t in tokens[lo:hi] if _is_word(t.group())]  # the trimmed span's own tokens
     if len(words) > MAX_WORDS:
-        return trim(text, words[-MAX_WORDS].start(), span[1])
-    return span
+        return trim(text, words[-MAX_WORDS].start(), tokens[hi - 1].end())
+    return tokens[lo].start(), tokens[hi - 1].end()
 
 
 def colon_clause(text: str, sent_start: int, start: int) -> tuple[int, int]:
@@ -342,11 +358,6 @@ def _own_words(
     r = rules()
     start, end = span
     prev_end = earlier[-1].char_end if earlier and earlier[-1].char_end <= start else sent_start
-    before = verbatim(text, phrase_before(text, max(sent_start, prev_end), start))
-    if _is_name(before):
-        before = ""
-    if per and before.lower().startswith(per.lower()):  # "mỗi căn 50 triệu": the per noun is stored apart
-        before = before[len(per) :].strip()
 
     def previous(*kinds: str) -> Earlier | None:
         return _previous(text, earlier, sent_start, start, kinds)
@@ -355,7 +366,9 @@ def _own_words(
         noun = verbatim(text, (noun_start, end))
         phrase = phrase_after(text, noun_start, keep_until=end, head=False, stop=next_start)
         if phrase[1] > end:
-            return verbatim(text, phrase)
+            return verbatim(text, phrase)  # the noun phrase says it all: the words before are not read
+    before = _words_before(text, max(sent_start, prev_end), start, per)
+    if noun_start is not None:
         if ends_with_copula(text, sent_start, start):
             # "Tổng số cử tri tham dự: 370 người": the words before say what the noun only repeats
             lead = before or verbatim(text, colon_clause(text, sent_start, start))
@@ -390,6 +403,16 @@ def _own_words(
         )
         before = f"{before} {what}".strip()
     return f"{before} {follow}".strip()
+
+
+def _words_before(text: str, lo: int, start: int, per: str) -> str:
+    """The words before the figure in its clause, without a place list's name or the rate's per noun."""
+    before = verbatim(text, phrase_before(text, lo, start))
+    if _is_name(before):
+        return ""
+    if per and before.lower().startswith(per.lower()):  # "mỗi căn 50 triệu": the per noun is stored apart
+        return before[len(per) :].strip()
+    return before
 
 
 def _last_known(text: str, lo: int, pos: int) -> str:

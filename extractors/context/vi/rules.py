@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
+from extractors.prefix_scan import quick
 
 
 def _words_re(words: list[str]) -> str:
@@ -49,7 +50,7 @@ def cues() -> Cues:
     c = load_yaml("context", "cues.yaml")
     kinds = {w.lower(): k for k, ws in c["approx"].items() for w in ws}
     after_kinds = {w.lower(): k for k, ws in c["approx_after"].items() for w in ws}
-    word = lambda ws: re.compile(rf"(?i)(?<![\w])(?:{_words_re(ws)})(?![\w])")  # noqa: E731
+    word = lambda ws: quick(re.compile(rf"(?i)(?<![\w])(?:{_words_re(ws)})(?![\w])"))  # noqa: E731
     places = alternation(c["subject_places"])
     scopes = alternation(c["subject_scopes"])
     name = r"[A-ZĐÂĂÊÔƠƯ][\w’']*(?:[ -][A-ZĐÂĂÊÔƠƯ][\w’']*)*"
@@ -61,24 +62,24 @@ def cues() -> Cues:
         rf"(?:{_first_letter_either_case(c['subject_bodies'])})(?: {name})?{level}?(?: {name})?"
         rf"|(?:{with_level})(?: {name})?{level}(?: {name})?"
     )
-    subject_re = re.compile(rf"(?<![\w])(?:(?i:{places}) {names}|(?i:{scopes})|{body})(?![\w])")
+    subject_re = quick(re.compile(rf"(?<![\w])(?:(?i:{places}) {names}|(?i:{scopes})|{body})(?![\w])"))
     return Cues(
-        approx_re=re.compile(rf"(?i)(?<![\w])(?P<cue>{alternation(list(kinds))})\s+$"),
+        approx_re=quick(re.compile(rf"(?i)(?<![\w])(?P<cue>{alternation(list(kinds))})\s+$")),
         approx_kind=kinds,
         approx_after_re=re.compile(rf"(?i)\s+(?P<cue>{alternation(list(after_kinds))})(?![\w])"),
         approx_after_kind=after_kinds,
         target_re=word(c["modality"]["target"]),
         estimate_re=word(c["modality"]["estimate"]),
-        change_verb_re=re.compile(
+        change_verb_re=quick(re.compile(
             rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})"
             rf"(?:\s+(?:{alternation(c['modality']['change_particles'])}))?\s+$"
-        ),
+        )),
         change_ref_re=word(c["modality"]["change_reference"]),
         change_verb_any_re=word(c["modality"]["change_verbs"]),
-        level_re=re.compile(
+        level_re=quick(re.compile(
             rf"(?i)(?<![\w])(?:{_words_re(c['modality']['change_verbs'])})"
             rf"(?:\s+(?:{alternation(c['modality']['level_particles'])}))+\s*$"
-        ),
+        )),
         year_on_year_re=re.compile(rf"(?i)\s*(?:{alternation(c['modality']['year_on_year'])})(?![\w])"),
         programme_re=word(c["programme_headings"]),
         results_re=word(c["results_headings"]),
@@ -156,8 +157,8 @@ def plan_cues() -> PlanCues:
         title_re=re.compile(rf"(?:{titles})(?![\w])"),
         headline_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_headlines'])})(?![\w])"),
         section_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_section_headings'])})(?![\w])"),
-        opener_re=re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_openers'])})(?![\w])"),
-        result_re=re.compile(rf"(?i)(?<![\w])(?:{_words_re(c['result_cues'])})(?![\w])"),
+        opener_re=quick(re.compile(rf"(?i)(?<![\w])(?:{alternation(c['plan_openers'])})(?![\w])")),
+        result_re=quick(re.compile(rf"(?i)(?<![\w])(?:{_words_re(c['result_cues'])})(?![\w])")),
         target_reference_re=re.compile(rf"(?i)(?:{'|'.join(c['target_references'])})"),
     )
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from extractors.context.vi.rules import BULLET_LINE, cues, plan_cues
 from extractors.data import alternation, load_yaml
+from extractors.prefix_scan import quick
 
 SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 FOOTNOTE_LINE = re.compile(rf"(?m)^[ \t]*([{SUPERSCRIPT}]+)[^\n]*")
@@ -64,6 +65,13 @@ def _sub_level(m: re.Match[str]) -> int:
     return m.group("num").count(".") + 1 if m.group("num") else 3
 
 
+@lru_cache(maxsize=64)
+def reference_re(marker: str) -> re.Pattern[str]:
+    """Where a footnote marker ("¹") is referenced: not inside a longer run of superscript digits;
+    searched only at the marker's own character (prefix_scan), not at every character of the report."""
+    return quick(re.compile(rf"(?<![{SUPERSCRIPT}]){marker}(?![{SUPERSCRIPT}])"))
+
+
 def programme_zones(text: str) -> Zones:
     """Where the plan parts of a report begin and end: a plan document ("KẾ HOẠCH …"), a plan part
     ("I. ĐỊNH HƯỚNG …", "Phần thứ hai …"), a plan section ("2. Các chỉ tiêu chủ yếu")."""
@@ -104,7 +112,7 @@ def programme_zones(text: str) -> Zones:
     footnotes = []
     for m in FOOTNOTE_LINE.finditer(text):
         marker = m.group(1)
-        ref = re.compile(rf"(?<![{SUPERSCRIPT}]){marker}(?![{SUPERSCRIPT}])").search(text)
+        ref = reference_re(marker).search(text)
         if ref and ref.start() != m.start(1):
             footnotes.append((m.start(), m.end(), ref.start()))
     return Zones(starts, flags, footnotes, governed_spans(text))

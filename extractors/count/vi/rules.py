@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from extractors.count.vi.segment import WINDOW_WORDS, first_word_length
 from extractors.data import alternation, load_tsv, load_yaml
+from extractors.prefix_scan import quick
 
 ACRONYM = re.compile(r"[A-ZĐ]{2,6}")  # "2 HTX", "15 CCB": an acronym counts like a noun
 ROMAN = re.compile(r"[IVXLCDM]+")  # "khóa XII": a Roman numeral is an ordinal, not a noun
@@ -48,7 +49,7 @@ def lexicon() -> NounLexicon:
         not_nouns=frozenset(extra["not_nouns"]),
         stop=frozenset(extra["unit_stop"]),
         synonym_pairs=frozenset(p.lower() for p in extra["synonym_pairs"]),
-        coordinated_re=re.compile(rf"(?i)(?:{alternation(extra['coordinated_nouns'])})(?![\w])"),
+        coordinated_re=quick(re.compile(rf"(?i)(?:{alternation(extra['coordinated_nouns'])})(?![\w])")),
     )
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from extractors.data import alternation, load_yaml
+from extractors.prefix_scan import quick
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ def lexicon() -> MoneyLexicon:
     )
     before = dict(lex["currency_before"])
     before_re = re.compile(rf"(?<![\w$])(?P<cur>{alternation(list(before))})[ \t]?$")
-    cue_re = re.compile(rf"(?i)(?<![\w])(?:{alternation(lex['bare_money_cues'])})(?![\w])")
+    cue_re = quick(re.compile(rf"(?i)(?<![\w])(?:{alternation(lex['bare_money_cues'])})(?![\w])"))
     return MoneyLexicon(currency_re, codes, before_re, before, cue_re)
 
 

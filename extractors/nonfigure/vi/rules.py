@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
+from extractors.prefix_scan import quick
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,13 +22,14 @@ class Pattern:
 
 @lru_cache(maxsize=1)
 def compiled_patterns() -> tuple[Pattern, ...]:
-    """Every entry of nonfigure/vi/patterns.yaml, compiled."""
+    """Every entry of nonfigure/vi/patterns.yaml, compiled (to search only where a match can start)."""
     data = load_yaml("nonfigure", "patterns.yaml")
     labels = alternation(data["labels"])
-    return tuple(
-        Pattern(p["name"], re.compile(p["regex"].replace("{LABEL}", labels)), bool(p.get("unless_counted")))
-        for p in data["patterns"]
-    )
+    out = []
+    for p in data["patterns"]:
+        regex = quick(re.compile(p["regex"].replace("{LABEL}", labels)))
+        out.append(Pattern(p["name"], regex, bool(p.get("unless_counted"))))
+    return tuple(out)
 
 
 @dataclass(slots=True)
@@ -47,7 +49,7 @@ class Blocked:
         return None
 
 
-DIGIT_RUNS = re.compile(r"\d+(?:[\s.,/:–-]{1,3}\d+)*")
+DIGIT_RUNS = quick(re.compile(r"\d+(?:[\s.,/:–-]{1,3}\d+)*"))
 WINDOW = 48  # characters of context a non-figure rule may need on each side of the digits
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
+from extractors.prefix_scan import quick
 
 DIGITS = r"\d+(?:[.,]\d+)*"  # any digit run with separators: what non-figure rules look at
 SPACES = "[ \u00a0\u202f]"  # a space, a no-break space or a narrow no-break space between thousands
@@ -93,19 +94,20 @@ def grammar() -> Grammar:
         rf"|(?<=[^\W\d_])\d{{1,3}}(?![\d/%\w]|[.,]\d))?"  # glued: "1tr5" = 1 500 000
     )
     amount = rf"{number}(?:\s*{scale_seq}(?:\s+{number}\s*{scale_seq})*{tail})?"
-    number_re = re.compile(
+    number_re = quick(re.compile(
         rf"(?<![\w.,/])(?P<a>{amount})"
         rf"(?:\s*(?P<rsep>{ranges})\s*(?P<b>{amount}))?"
-    )
+    ))
     words = [*lex["units"], *lex["ten"], *lex["tens"], *lex["hundred"], *lex["zero_tens"], *lex["half"]]
     word_re = alternation(words + list(word_scales) + lex["decimal_words"])
     first_re = alternation([*words, *word_scales, *(w.capitalize() for w in [*words, *word_scales])])
     after_scale = "|".join(f"(?<={re.escape(w)})" for w in word_scales)
     # "Mười ba tỷ, năm trăm linh ba triệu đồng": a comma may follow a scale word inside one amount
     gap = rf"(?:\s+|(?:{after_scale}),\s*)"
-    spelled_re = re.compile(rf"(?<![\w])(?:{first_re})(?:{gap}(?:{word_re}))*(?![\w])")
+    spelled_re = quick(re.compile(rf"(?<![\w])(?:{first_re})(?:{gap}(?:{word_re}))*(?![\w])"))
     vague = {k: Decimal(v) for k, v in lex["vague"].items()}
-    vague_re = re.compile(rf"(?<![\w])(?:{alternation([*vague, *(v.capitalize() for v in vague)])})(?![\w])")
+    vague_words = alternation([*vague, *(v.capitalize() for v in vague)])
+    vague_re = quick(re.compile(rf"(?<![\w])(?:{vague_words})(?![\w])"))
     return Grammar(
         scales=scales, units=dict(lex["units"]), scale_re=scale_re, number_re=number_re,
         spelled_re=spelled_re, vague=vague, vague_re=vague_re, range_re=ranges,
@@ -138,7 +140,7 @@ def parse_amount(text: str) -> Decimal:
         value = parse_digits(m.group("n"))
         if m.group("d"):
             value = parse_digits(f"{m.group('n')},{m.group('d')}")
-        words = re.findall(g.scale_re, m.group("s"))
+        words = _scale_word().findall(m.group("s"))
         if not words and last_scale > 1 and total:
             total += value * last_scale / Decimal(10) ** len(m.group("n"))  # "1 nghìn 500", "1 triệu 2"
             continue
@@ -178,7 +180,13 @@ def negative_before(text: str, start: int) -> int | None:
 
 def has_scale(text: str) -> bool:
     """Whether an amount carries a scale word ("10 triệu")."""
-    return re.search(grammar().scale_re, text) is not None
+    return _scale_word().search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _scale_word() -> re.Pattern[str]:
+    """A scale word ("triệu", "tỷ", "k"), compiled once: every amount asks several times."""
+    return re.compile(grammar().scale_re)
 
 
 def parse_spelled(text: str) -> Decimal | None:
