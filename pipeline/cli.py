@@ -140,18 +140,24 @@ def serve(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(exists=True, help="Report files or folders of reports")],
     store: Annotated[str, typer.Option("--store", help="Store URL (default $TONGHOP_STORE or output/)")] = "",
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Files read at once (default 0: one per core)")
+    ] = 0,
 ) -> None:
     """Load reports into the store; exit 0 when every file loaded, 2 when some were rejected."""
     from rich.console import Console
     from rich.progress import Progress
 
     from pipeline.ingest import discover, ingest_paths, summary_table
+    from pipeline.lanes import default_jobs
     from pipeline.store import open_store
 
     opened = open_store(store or None)
     with Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("Đang nạp báo cáo / loading", total=len(discover(paths)))
-        results = ingest_paths(paths, opened, on_file=lambda _path, _result: progress.advance(task))
+        results = ingest_paths(
+            paths, opened, on_file=lambda _path, _result: progress.advance(task), jobs=jobs or default_jobs()
+        )
     Console().print(summary_table(results))
     raise typer.Exit(2 if any(r.status == "rejected" for r in results) else 0)
 

@@ -10,9 +10,10 @@ import dataclasses
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
@@ -20,6 +21,7 @@ from pipeline.document import Document
 from pipeline.errors import DocumentRejected
 from pipeline.figure import Figure
 from pipeline.guarded_extract import extract_in_child
+from pipeline.lanes import in_order
 from pipeline.sandbox import read_in_child  # untrusted files are parsed in a limited child
 from pipeline.store.api import LoadResult, Store
 from pipeline.submissions import gone, open_submission
@@ -32,6 +34,11 @@ SKIPPED_PREFIXES = (".", "~$")  # hidden files and Word's lock files are not sub
 SKIPPED_IN_FOLDERS = (".py", ".yaml", ".yml", ".md", ".json", ".jsonl", ".toml", ".csv")
 
 Progress = Callable[[Path, LoadResult], None]
+LINK_OUT = "a link out of the folder, not followed"
+if TYPE_CHECKING:
+    from pipeline.normalise.mapping import Mapping
+
+    Prepared = tuple[Document, list[Figure], list[Mapping]]
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
@@ -86,10 +93,31 @@ def path_key(path: Path) -> str:
 
 def read_and_extract(path: Path) -> tuple[Document, list[Figure]]:
     """The canonical document and the extractor's figures; DocumentRejected when either fails."""
+    document, figures, _ = read_extract_map(path)
+    return document, figures
+
+
+def read_extract_map(path: Path) -> Prepared:
+    """The document and its figures (each found in a limited child), and the figures' indicator
+    mappings on the packaged catalogue; DocumentRejected when reading or extraction fails."""
     if path.suffix.lower() not in READABLE_SUFFIXES:
         raise DocumentRejected("E002_UNKNOWN_FORMAT", path.name, f"'{path.suffix or path.name}'")
     document = read_in_child(path)
-    return document, extract_in_child(document)  # the extractor runs under the same guard as the reader
+    figures = extract_in_child(document)  # under the same guard as the reader
+    from pipeline.normalise import map_figures
+
+    return document, figures, map_figures(document, figures)  # the loader re-maps if officers taught
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A discovered file as the parent sees it before any child reads it: its hash, or why it has none,
+    and whether it must be read (known content, or a copy already being read, is not read again)."""
+
+    path: Path
+    sha256: str
+    refused: DocumentRejected | None = None
+    read: bool = False
 
 
 RETRIED_CODES = (
@@ -128,25 +156,61 @@ class Batch:
             self.known[sha256] = result
         return result
 
-    def ingest_file(self, path: Path) -> LoadResult:
-        """One file: known content is not read again; otherwise read, extract, map and load it."""
+    def plan(self, paths: Iterable[Path]) -> Iterator[Planned]:
+        """Each file hashed in the parent, in order; only new content is marked to be read, once."""
+        reading: set[str] = set()
+        for path in paths:
+            try:
+                if path.is_symlink():  # discover() leaves only the links that point out of their folder
+                    raise DocumentRejected("E016_NOT_A_FILE", path.name, LINK_OUT)
+                sha256 = file_sha256(path)
+            except (OSError, DocumentRejected) as error:  # no content hash: keyed by its path
+                refused = error if isinstance(error, DocumentRejected) else gone(path, error)
+                yield Planned(path, path_key(path), refused)
+                continue
+            fresh = sha256 not in self.known and sha256 not in reading
+            reading.add(sha256)
+            yield Planned(path, sha256, read=fresh)
+
+    @staticmethod
+    def prepare(planned: Planned) -> Prepared | DocumentRejected | None:
+        """A lane's work (children do the reading): the file read, extracted and mapped, or why not."""
+        if not planned.read:
+            return None
         try:
-            if path.is_symlink():  # discover() leaves only the links that point out of their folder
-                raise DocumentRejected("E016_NOT_A_FILE", path.name, "a link out of the folder, not followed")
-            sha256 = file_sha256(path)
-        except (OSError, DocumentRejected) as error:  # no content hash: keyed by its path
-            refused = error if isinstance(error, DocumentRejected) else gone(path, error)
-            return self.reject(path, path_key(path), refused)
+            return read_extract_map(planned.path)
+        except DocumentRejected as rejected:
+            return rejected
+
+    def settle(self, planned: Planned, prepared: Prepared | BaseException | None) -> LoadResult:
+        """In the parent, in discovery order: the file's outcome, loaded into the store if it read."""
+        if isinstance(prepared, BaseException) and not isinstance(prepared, DocumentRejected):
+            raise prepared  # a fault of ours, not of the file: stop as a single lane would
+        path, sha256 = planned.path, planned.sha256
+        if planned.refused is not None:
+            return self.reject(path, sha256, planned.refused)
         if sha256 in self.known:
             known = self.known[sha256]
             return dataclasses.replace(known, path=path.name) if known.status == "rejected" else known
-        try:
-            document, figures = read_and_extract(path)
-        except DocumentRejected as rejected:
-            return self.reject(path, sha256, rejected)
-        result = self.store.load(document, figures, run_id=self.run())
+        if prepared is None:  # a copy whose first reading was refused for a passing reason: read it again
+            prepared = self.prepare(dataclasses.replace(planned, read=True))
+        if isinstance(prepared, DocumentRejected):
+            return self.reject(path, sha256, prepared)
+        assert prepared is not None
+        document, figures, indicators = prepared
+        from pipeline.normalise import load_catalogue, map_figures, store_catalogue
+
+        taught = store_catalogue(self.store)
+        if taught is not load_catalogue():  # officers taught phrases or added lines: map with them
+            indicators = map_figures(document, figures, taught)
+        result = self.store.load(document, figures, run_id=self.run(), indicators=indicators)
         self.known[sha256] = LoadResult("unchanged", result.document_id, result.path, result.figures)
         return result
+
+    def ingest_file(self, path: Path) -> LoadResult:
+        """One file: known content is not read again; otherwise read, extract, map and load it."""
+        [planned] = list(self.plan([path]))
+        return self.settle(planned, self.prepare(planned))
 
     def finish(self, results: list[LoadResult]) -> None:
         if self.run_id is not None:
@@ -159,12 +223,17 @@ def ingest_paths(
     *,
     on_file: Progress | None = None,
     kind: str = "ingest",
+    jobs: int = 1,
 ) -> list[LoadResult]:
-    """Load every file under `paths` into `store` as one recorded run; `on_file` hears about each file."""
+    """Load every file under `paths` into `store` as one recorded run; `on_file` hears about each file.
+
+    `jobs` files are read and extracted at once, each in its own limited child; the parent loads
+    them one by one in discovery order, so the store ends exactly as with one lane."""
     batch = Batch(store, kind)
     results = []
-    for path in discover(paths):
-        result = batch.ingest_file(path)
+    for planned, prepared in in_order(batch.prepare, batch.plan(discover(paths)), jobs):
+        path = planned.path
+        result = batch.settle(planned, prepared)
         results.append(result)
         if on_file:
             on_file(path, result)

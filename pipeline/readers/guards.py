@@ -159,14 +159,6 @@ def _inflated_size(raw: bytes, start: int, budget: int) -> int:
     return size
 
 
-def check_ooxml(raw: bytes, name: str, limits: Limits) -> None:
-    """Inflate every part of a .docx/.xlsx under the caps and check every XML part, before any parser
-    (package.py: the same one pass the .docx reader keeps the parsed parts of)."""
-    from pipeline.readers.package import open_package
-
-    open_package(raw, name, limits)
-
-
 def open_archive(raw: bytes, name: str, limits: Limits) -> list[zipfile.ZipInfo]:
     """The package's entries, once its central directory passes the count and declared-size caps."""
     try:
