@@ -73,7 +73,10 @@ def _open_parts(package: Package) -> Parts:
     """The parts the reader walks, found through the main part's relationships; all already
     parsed (and guarded) by the package's one pass."""
     main, rels, part_types = main_document(package)
-    parts = Parts(body=package.tree(main).find(w("body")))
+    body = package.tree(main).find(w("body"))
+    if body is None:
+        raise DocumentRejected("E005_CORRUPT", package.name, "word/document.xml has no body")
+    parts = Parts(body=body)
     single = {RT.STYLES: "styles", RT.NUMBERING: "numbering", RT.SETTINGS: "settings",
               RT.FOOTNOTES: "footnotes", RT.ENDNOTES: "endnotes"}
     for rel in rels:
@@ -85,8 +88,7 @@ def _open_parts(package: Package) -> Parts:
             parts.headers_footers.append(package.tree(rel.target))
         elif rel.reltype == RT.A_F_CHUNK:
             parts.chunks[rel.r_id] = (part_types[rel.target], package.blob(rel.target))
-    if parts.body is None:
-        raise DocumentRejected("E005_CORRUPT", package.name, "word/document.xml has no body")
+    package.check_unread()  # the parts walked are parsed and checked: now every other part
     return parts
 
 

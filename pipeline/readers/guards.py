@@ -86,13 +86,16 @@ def check_file_size(size: int, name: str, limits: Limits | None = None) -> None:
 
 def check_before_parse(raw: bytes, kind: str, name: str, limits: Limits | None = None) -> Package | None:
     """All checks for a file detect.py has classified, run before its reader is called. For a
-    .docx/.xlsx the checked package, its XML parsed: the .docx reader walks those trees."""
+    .docx/.xlsx the package, its parts inflated under the caps (package.py)."""
     limits = limits or active_limits()
     check_file_size(len(raw), name, limits)
     if kind in ("docx", "xlsx"):
         from pipeline.readers.package import open_package
 
-        return open_package(raw, name, limits)
+        package = open_package(raw, name, limits)
+        if kind == "xlsx":  # openpyxl parses the parts itself: every one is checked first
+            package.parse_all()
+        return package  # the .docx reader parses what it walks, then checks the rest (check_unread)
     if kind == "pdf":
         check_pdf(raw, name, limits)
     elif kind == "txt" and len(raw) > 4 * limits.max_chars:  # UTF-16 spends at most 4 bytes a character

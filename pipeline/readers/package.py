@@ -1,12 +1,14 @@
 """One pass over an Office Open XML package: the guards' checks and the parse the readers walk.
 
-Every part is inflated once under the caps (sizes counted while inflating, as guards.py does);
-every XML part is parsed once, by lxml with a hardened parser (no entities, no DTD, no network,
-libxml2's own size limits), into the tree the reader then walks, and held to the guard's caps:
-no DOCTYPE, nesting depth, characters. Only a part the fast path cannot vouch for goes through
-the streaming expat scan of guards.py (one that may declare a DOCTYPE, another encoding than
-UTF-8, or XML libxml2 refuses), so a hostile part ends exactly as it did when every part was
-scanned that way: the scan's Python callback per element was half the cost of reading a .docx.
+Every part is inflated once under the caps (sizes counted while inflating, as guards.py does).
+Each XML part a reader walks is parsed once, by lxml with a hardened parser (no entities, no DTD,
+no network, libxml2's own size limits), into the tree the reader then walks, and held to the
+guard's caps: no DOCTYPE, nesting depth, characters. The parts no reader walks (a Word 2010
+stylesWithEffects.xml is larger than the document) are checked by libxml2 without building a
+tree. Only a part this fast path cannot vouch for goes through the streaming expat scan of
+guards.py (one that may declare a DOCTYPE, another encoding than UTF-8, XML libxml2 refuses),
+so a hostile part ends as it did when every part was scanned that way: that scan's Python
+callback per element was half the cost of reading a .docx.
 """
 
 from __future__ import annotations
@@ -42,30 +44,70 @@ DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
 
 @dataclass(slots=True)
 class Package:
-    """A package that passed the guards: its parts' parsed XML, and the bytes of the rest on demand."""
+    """A package whose parts passed the size caps: each XML part parsed once, when a reader first
+    asks for it, and every part nobody asked for still checked (`check_unread`)."""
 
     raw: bytes
     name: str
+    limits: Limits
     infos: dict[str, zipfile.ZipInfo]
-    trees: dict[str, etree._Element] = field(default_factory=dict)  # XML parts, by zip member name
+    pending: dict[str, bytes] = field(default_factory=dict)  # XML parts not parsed yet, in zip order
+    trees: dict[str, etree._Element] = field(default_factory=dict)  # parsed XML parts, by member name
     unparsed: dict[str, str] = field(default_factory=dict)  # XML parts lxml refused: why
 
     def tree(self, part: str) -> etree._Element:
-        """A parsed XML part; E005 for one that is not well-formed XML (or not XML at all)."""
+        """A parsed XML part, held to every cap; E005 for one that is not well-formed XML (or not XML)."""
+        if part in self.pending:
+            _parse_part(self, part, self.pending.pop(part))
         if part in self.trees:
             return self.trees[part]
         why = self.unparsed.get(part, "not an XML part")
         raise DocumentRejected("E005_CORRUPT", self.name, f"{part}: {why}")
+
+    def parse_all(self) -> None:
+        """Every XML part parsed and held to every cap (a reader that parses the parts itself: .xlsx)."""
+        while self.pending:
+            self.tree(next(iter(self.pending)))
+
+    def check_unread(self) -> None:
+        """The XML parts no reader asked for, checked without building a tree: no DOCTYPE or entity,
+        well-formed, under the character cap, nested no deeper than libxml2's own 256 levels (nothing
+        ever walks them, so the 128-level cap for what is walked does not apply)."""
+        while self.pending:
+            part = next(iter(self.pending))
+            _check_unread_part(self, part, self.pending.pop(part))
 
     def blob(self, part: str) -> bytes:
         """A part's bytes, inflated again (only altChunk parts need them, rarely)."""
         return b"".join(inflate(self.raw, self.infos[part], self.name))
 
 
+class _NoEvents:
+    """A parser target that asks libxml2 for nothing: the part is checked, no tree is built."""
+
+    def close(self) -> None:
+        return None
+
+
+def _check_unread_part(package: Package, part: str, data: bytes) -> None:
+    if _plain(data) and len(data) <= package.limits.max_chars:
+        checker = etree.XMLParser(
+            target=_NoEvents(), resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+        )
+        try:
+            etree.fromstring(data, checker)
+            return
+        except etree.XMLSyntaxError:
+            pass  # malformed, or libxml2's own limits: expat says which, as the guard always did
+    scanner = XmlScanner(part, package.name, package.limits)
+    scanner.feed(data)
+    scanner.close()
+
+
 def open_package(raw: bytes, name: str, limits: Limits) -> Package:
-    """Inflate every part under the caps and parse every XML part once, refusing what the guards refuse."""
+    """Inflate every part under the caps, keeping the XML parts' bytes for their one parse."""
     infos = [info for info in open_archive(raw, name, limits) if not info.is_dir()]
-    package = Package(raw, name, {info.filename: info for info in infos})
+    package = Package(raw, name, limits, {info.filename: info for info in infos})
     unpacked = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -93,12 +135,13 @@ def open_package(raw: bytes, name: str, limits: Limits) -> Package:
             detail = f"{info.filename} declares {info.file_size} bytes, holds {size}"
             raise DocumentRejected("E005_CORRUPT", name, detail)
         if is_xml:
-            _parse_part(package, info.filename, b"".join(chunks), limits)
+            package.pending[info.filename] = b"".join(chunks)
     return package
 
 
-def _parse_part(package: Package, part: str, data: bytes, limits: Limits) -> None:
+def _parse_part(package: Package, part: str, data: bytes) -> None:
     """Parse one XML part into package.trees, after or instead of the expat scan when it is needed."""
+    limits = package.limits
     if not _plain(data):
         scanner = XmlScanner(part, package.name, limits)  # the guard's own verdict, streamed
         scanner.feed(data)
