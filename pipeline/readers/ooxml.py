@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
@@ -9,6 +10,7 @@ from lxml import etree
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
+@functools.cache  # called for every element the reader looks at: the name is built once
 def w(tag: str) -> str:
     """The Clark name of a WordprocessingML element or attribute: w("p") -> "{…/main}p"."""
     return f"{{{W_NS}}}{tag}"
