@@ -1,7 +1,9 @@
 """`make bench`: throughput numbers, printed, never asserted.
 
-    python -m pipeline.bench [--part extract|pdf|flow|all] [--mb 5] [--runs 5] [--top 15] [--pages 300]
+    python -m pipeline.bench [--part ingest|extract|pdf|flow|scale|all] [--mb 5] [--runs 5] [--top 15] [--pages 300]
 
+ingest: .docx read per report (beside python-docx and unzip + lxml), then `ingest -j 1` and
+`-j N` over a generated batch of --ingest-docs reports (pipeline/bench_ingest.py).
 extract: the seed reports replicated to at least --mb megabytes of text, run through
 `extract_figures` on one pinned core with underthesea's word segmentation on (the default path);
 prints the median MB/s (CPU time, so other jobs on a shared machine do not count) and figures/s
@@ -166,17 +168,23 @@ def bench_flow(samples: Path, docs: int = 1000, per_task: int = 0) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=("extract", "pdf", "flow", "scale", "all"), default="all")
+    ap.add_argument("--part", choices=("ingest", "extract", "pdf", "flow", "scale", "all"), default="all")
     ap.add_argument("--samples", type=Path, default=REPO / "samples")
     ap.add_argument("--mb", type=float, default=5.0, help="megabytes of text for the extract part")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--top", type=int, default=15, help="profile lines to print")
     ap.add_argument("--pages", type=int, default=300, help="pages of the compiled PDF for the pdf part")
     ap.add_argument("--docs", type=int, default=1000, help="generated .docx reports for the flow part")
+    ap.add_argument("--ingest-docs", type=int, default=300, help="generated .docx for the ingest part")
+    ap.add_argument("--jobs", type=int, default=0, help="lanes for the ingest part (default: one per core)")
     ap.add_argument(
         "--per-task", type=int, default=0, help="documents per Prefect task run (default: the flow's own)"
     )
     a = ap.parse_args(argv)
+    if a.part in ("ingest", "all"):
+        from pipeline.bench_ingest import bench_ingest
+
+        bench_ingest(a.ingest_docs, a.jobs)
     if a.part in ("extract", "all"):
         bench_extract(a.samples, a.mb, a.runs, a.top)
     if a.part in ("pdf", "all"):

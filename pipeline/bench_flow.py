@@ -66,7 +66,7 @@ def run_plain(inbox_root: Path, store_url: str, threads: int) -> dict[str, Any]:
     from pipeline.store import open_store
 
     def chain(claimed: stages.Claimed) -> stages.Outcome:
-        item = stages.normalise_stage(stages.extract_stage(stages.read_stage(claimed)))
+        item = stages.prepare(claimed)
         return stages.file_away_stage(stages.load_stage(item, claimed, store_url), inbox_root)
 
     claimed = [stages.claimed_file(p) for p in claim_all(Inbox(inbox_root), settle_seconds=0)]

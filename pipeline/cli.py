@@ -142,6 +142,9 @@ def serve(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Report files or folders of reports")],
     store: Annotated[str, typer.Option("--store", help="Store URL (default $TONGHOP_STORE or output/)")] = "",
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Files read at once (default 0: one per core)")
+    ] = 0,
 ) -> None:
     """Load reports into the store; exit 0 when every file loaded, 2 when some were rejected."""
     from rich.console import Console
@@ -149,6 +152,7 @@ def ingest(
 
     from pipeline.ingest import discover, ingest_paths
     from pipeline.ingest_summary import explanations, store_state, summary_table
+    from pipeline.lanes import default_jobs
     from pipeline.store import open_store
 
     for path in paths:
@@ -159,7 +163,9 @@ def ingest(
     opened = open_store(store or None)
     with Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("Đang nạp báo cáo / loading", total=len(discover(paths)))
-        results = ingest_paths(paths, opened, on_file=lambda _path, _result: progress.advance(task))
+        results = ingest_paths(
+            paths, opened, on_file=lambda _path, _result: progress.advance(task), jobs=jobs or default_jobs()
+        )
     console = Console()
     console.print(summary_table(results))
     for line in [*explanations(results, opened), "", *store_state(opened)]:

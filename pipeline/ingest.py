@@ -1,26 +1,26 @@
 """`ingest_paths`: files and folders in, one LoadResult per file out; read → extract → map → load.
 
-The CLI's `tonghop ingest` and the Prefect flows both call this; it never stops a batch for one
-bad file: a file that cannot be read is recorded as rejected with its stable error code.
+`tonghop ingest` runs this; each file's work is the steps of pipeline/stages.py, which the Prefect
+flow runs as its tasks. It never stops a batch for one bad file: a file that cannot be read is
+recorded as rejected with its stable error code.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.document import Document
+from pipeline import stages  # the per-file steps the flow's tasks run too
 from pipeline.errors import DocumentRejected
-from pipeline.figure import Figure
-from pipeline.guarded_extract import extract_in_child
-from pipeline.sandbox import read_in_child  # untrusted files are parsed in a limited child
+from pipeline.lanes import in_order
 from pipeline.store.api import LoadResult, Store
-from pipeline.submissions import gone, open_submission
+from pipeline.submissions import file_sha256, gone, path_key
+
+__all__ = ["discover", "file_sha256", "ingest_paths", "path_key"]
 
 # .doc is converted by LibreOffice (E003 when it is not installed); images are read by OCR (E009 without it)
 READABLE_SUFFIXES = (
@@ -32,6 +32,8 @@ SKIPPED_PREFIXES = (".", "~$")  # hidden files and Word's lock files are not sub
 SKIPPED_IN_FOLDERS = (".py", ".yaml", ".yml", ".md", ".json", ".jsonl", ".toml", ".csv")
 
 Progress = Callable[[Path, LoadResult], None]
+LINK_OUT = "a link out of the folder, not followed"
+Prepared = stages.Extracted | stages.Rejected  # what a lane hands the loader
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
@@ -69,27 +71,22 @@ def _walk(folder: Path) -> list[Path]:
     return sorted(entries)
 
 
-def file_sha256(path: Path) -> str:
-    """The content hash that identifies a submission, whatever its name; DocumentRejected for a
-    path that is not a regular file (E016) or cannot be read (E017)."""
-    digest = hashlib.sha256()
-    with open_submission(path) as handle:  # never blocks on a FIFO; refuses what is not a file
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def unknown_suffix(path: Path) -> DocumentRejected | None:
+    """E002 for a file whose name says it is no report tonghop reads, before a child is started."""
+    if path.suffix.lower() in READABLE_SUFFIXES:
+        return None
+    return DocumentRejected("E002_UNKNOWN_FORMAT", path.name, f"'{path.suffix or path.name}'")
 
 
-def path_key(path: Path) -> str:
-    """The key of a file that has no content hash (not a file, gone, unreadable): its path."""
-    return hashlib.sha256(f"unreadable:{path}".encode()).hexdigest()
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A discovered file as the parent sees it before any child reads it: its hash, or why it has none,
+    and whether it must be read (known content, or a copy already being read, is not read again)."""
 
-
-def read_and_extract(path: Path) -> tuple[Document, list[Figure]]:
-    """The canonical document and the extractor's figures; DocumentRejected when either fails."""
-    if path.suffix.lower() not in READABLE_SUFFIXES:
-        raise DocumentRejected("E002_UNKNOWN_FORMAT", path.name, f"'{path.suffix or path.name}'")
-    document = read_in_child(path)
-    return document, extract_in_child(document)  # the extractor runs under the same guard as the reader
+    path: Path
+    sha256: str
+    refused: DocumentRejected | None = None
+    read: bool = False
 
 
 RETRIED_CODES = (
@@ -122,29 +119,61 @@ class Batch:
             self.run_id = self.store.start_run(self.kind)
         return self.run_id
 
-    def reject(self, path: Path, sha256: str, rejected: DocumentRejected) -> LoadResult:
-        result = self.store.reject(path.name, sha256, rejected.code, rejected.message(), run_id=self.run())
-        if rejected.code not in RETRIED_CODES:
+    def reject(self, path: Path, sha256: str, code: str, message: str) -> LoadResult:
+        result = self.store.reject(path.name, sha256, code, message, run_id=self.run())
+        if code not in RETRIED_CODES:
             self.known[sha256] = result
         return result
 
-    def ingest_file(self, path: Path) -> LoadResult:
-        """One file: known content is not read again; otherwise read, extract, map and load it."""
-        try:
-            if path.is_symlink():  # discover() leaves only the links that point out of their folder
-                raise DocumentRejected("E016_NOT_A_FILE", path.name, "a link out of the folder, not followed")
-            sha256 = file_sha256(path)
-        except (OSError, DocumentRejected) as error:  # no content hash: keyed by its path
-            refused = error if isinstance(error, DocumentRejected) else gone(path, error)
-            return self.reject(path, path_key(path), refused)
+    def plan(self, paths: Iterable[Path]) -> Iterator[Planned]:
+        """Each file hashed in the parent, in order; only new content is marked to be read, once."""
+        reading: set[str] = set()
+        for path in paths:
+            try:
+                if path.is_symlink():  # discover() leaves only the links that point out of their folder
+                    raise DocumentRejected("E016_NOT_A_FILE", path.name, LINK_OUT)
+                sha256 = file_sha256(path)
+            except (OSError, DocumentRejected) as error:  # no content hash: keyed by its path
+                refused = error if isinstance(error, DocumentRejected) else gone(path, error)
+                yield Planned(path, path_key(path), refused)
+                continue
+            fresh = sha256 not in self.known and sha256 not in reading
+            reading.add(sha256)
+            yield Planned(path, sha256, read=fresh)
+
+    @staticmethod
+    def prepare(planned: Planned) -> Prepared | None:
+        """A lane's work, the flow's stages (children do the reading): read, extract, map, or why not."""
+        if not planned.read:
+            return None
+        claimed = stages.Claimed(planned.path, planned.sha256, planned.path.name)
+        refused = unknown_suffix(planned.path)
+        if refused is not None:
+            return stages.Rejected(claimed, refused.code, refused.message())
+        return stages.prepare(claimed)
+
+    def settle(self, planned: Planned, prepared: Prepared | BaseException | None) -> LoadResult:
+        """In the parent, in discovery order: the file's outcome, loaded into the store if it read."""
+        if isinstance(prepared, BaseException):
+            raise prepared  # a fault of ours, not of the file: stop as a single lane would
+        path, sha256 = planned.path, planned.sha256
+        if planned.refused is not None:
+            return self.reject(path, sha256, planned.refused.code, planned.refused.message())
         if sha256 in self.known:
             known = self.known[sha256]
             return dataclasses.replace(known, path=path.name) if known.status == "rejected" else known
-        try:
-            document, figures = read_and_extract(path)
-        except DocumentRejected as rejected:
-            return self.reject(path, sha256, rejected)
-        result = self.store.load(document, figures, run_id=self.run())
+        if prepared is None:  # a copy whose first reading was refused for a passing reason: read it again
+            prepared = self.prepare(dataclasses.replace(planned, read=True))
+        if isinstance(prepared, stages.Rejected):
+            return self.reject(path, sha256, prepared.code, prepared.message)
+        assert prepared is not None and prepared.indicators is not None
+        document, figures, indicators = prepared.document, prepared.figures, prepared.indicators
+        from pipeline.normalise import load_catalogue, map_figures, store_catalogue
+
+        taught = store_catalogue(self.store)
+        if taught is not load_catalogue():  # officers taught phrases or added lines: map with them
+            indicators = map_figures(document, figures, taught)
+        result = self.store.load(document, figures, run_id=self.run(), indicators=indicators)
         self.known[sha256] = LoadResult("unchanged", result.document_id, result.path, result.figures)
         return result
 
@@ -159,12 +188,17 @@ def ingest_paths(
     *,
     on_file: Progress | None = None,
     kind: str = "ingest",
+    jobs: int = 1,
 ) -> list[LoadResult]:
-    """Load every file under `paths` into `store` as one recorded run; `on_file` hears about each file."""
+    """Load every file under `paths` into `store` as one recorded run; `on_file` hears about each file.
+
+    `jobs` files are read and extracted at once, each in its own limited child; the parent loads
+    them one by one in discovery order, so the store ends exactly as with one lane."""
     batch = Batch(store, kind)
     results = []
-    for path in discover(paths):
-        result = batch.ingest_file(path)
+    for planned, prepared in in_order(batch.prepare, batch.plan(discover(paths)), jobs):
+        path = planned.path
+        result = batch.settle(planned, prepared)
         results.append(result)
         if on_file:
             on_file(path, result)

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from pipeline.alternation import trie_regex
 from pipeline.header import Header
 from pipeline.matching import matching_key
 from pipeline.reporting_unit import organisations
@@ -37,17 +38,25 @@ class Issuer:
 
 
 @cache
+def _org_spellings(in_header: bool) -> dict[str, str]:
+    """Every organisation spelling and its code (the first organisation listing it); in running
+    text (in_header=False) not the header-only ones."""
+    spellings: dict[str, str] = {}
+    for o in organisations():
+        if in_header or not o.header_only:
+            for p in o.patterns:
+                spellings.setdefault(p, o.code)
+    return spellings
+
+
+@cache
 def _org_pattern(in_header: bool) -> re.Pattern[str]:
-    """Every organisation spelling; in running text (in_header=False) not the header-only ones."""
-    spellings = [(p, o.code) for o in organisations() if in_header or not o.header_only for p in o.patterns]
-    spellings.sort(key=lambda s: len(s[0]), reverse=True)
-    alternatives = "|".join(f"(?P<{code}_{i}>{re.escape(p)})" for i, (p, code) in enumerate(spellings))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    """Every organisation spelling as one trie-shaped pattern (group "org"), the longest first."""
+    return re.compile(rf"(?<!\w)(?P<org>{trie_regex(_org_spellings(in_header))})(?!\w)")
 
 
-def _org_code(match: re.Match[str]) -> str:
-    name = match.lastgroup or ""
-    return name.rsplit("_", 1)[0]
+def _org_code(match: re.Match[str], in_header: bool = True) -> str:
+    return _org_spellings(in_header)[match.group("org")]
 
 
 def _in_era(candidates: list[AdminUnit], era: Era | None) -> list[AdminUnit]:
@@ -164,21 +173,14 @@ def _body_mentions(
     """ "<organisation> <level word> [<Name>]" in running text: (org, level, offset, place span or None).
     "Ủy ban MTTQ Việt Nam huyện Cư Jút" names its place; "Ủy ban MTTQVN huyện" only its level."""
     by_start = {s[0]: s for s in spans}
-    words = "|".join(re.escape(w) for w in sorted(levels, key=len, reverse=True))
+    words = trie_regex(levels)
     pattern = re.compile(rf"{_org_pattern(False).pattern}\s+(?P<level_word>{words})(?!\w)")
     found = []
     for match in pattern.finditer(key):
-        org = next(code for code in (_org_code_of(match),) if code)
+        org = _org_code(match, in_header=False)
         span = by_start.get(match.start("level_word"))
         found.append((org, levels[match.group("level_word")], match.start(), span))
     return found
-
-
-def _org_code_of(match: re.Match[str]) -> str:
-    for name, value in match.groupdict().items():
-        if value is not None and name != "level_word":
-            return name.rsplit("_", 1)[0]
-    return ""
 
 
 def from_body(
@@ -197,7 +199,7 @@ def from_body(
     if not mentions:
         return None
     weights: Counter[tuple[str, str]] = Counter((org, level) for org, level, _, _ in mentions)
-    orgs = "|".join(re.escape(p) for o in organisations() if not o.header_only for p in o.patterns)
+    orgs = trie_regex(_org_spellings(False))
     for template in self_references:
         for match in re.finditer(template.replace("{org}", orgs), key):
             for org, level, offset, _ in mentions:

@@ -334,7 +334,7 @@ def detect_metadata(document: Document) -> DocumentMetadata:
     default_role = _default_role(doc_type)
     periods = _periods(t, document, header, default_role, year, date)
     era = _era(date, periods)
-    spans = gazetteer().find_in_text(document.text)
+    spans = gazetteer().find_in_text(t.text, t.key)  # the text is NFC (readers make it so): one key
     template = _is_template(t)
     issuer = None
     if not template:

@@ -22,9 +22,9 @@ from pipeline.faults import install_load_pause, pause_point
 from pipeline.figure import Figure
 from pipeline.guarded_extract import extract_in_child
 from pipeline.inbox import Inbox, file_done, file_quarantined, not_loaded
-from pipeline.ingest import file_sha256, path_key
 from pipeline.sandbox import read_in_child
 from pipeline.store.api import Store
+from pipeline.submissions import file_sha256, path_key
 
 VANISHED_NOTE = "(tệp không còn trong processing/ / the file is no longer in processing/)"
 
@@ -158,6 +158,12 @@ def normalise_stage(item: Extracted | Rejected) -> Extracted | Rejected:
     item.indicators = map_figures(item.document, item.figures)
     item.timings["normalise"] = time.perf_counter() - started
     return item
+
+
+def prepare(claimed: Claimed) -> Extracted | Rejected:
+    """read → extract → normalise: one file's work before loading, as `tonghop ingest`'s lanes and
+    the flow's tasks both do it."""
+    return normalise_stage(extract_stage(read_stage(claimed)))
 
 
 def load_stage(

@@ -8,6 +8,7 @@ process may not read, is refused for itself (E017) while the batch goes on.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -72,3 +73,18 @@ def read_submission(path: Path, max_bytes: int) -> bytes:
             return handle.read(max_bytes + 1)
         except OSError as error:
             raise gone(Path(path), error) from None
+
+
+def file_sha256(path: Path) -> str:
+    """The content hash that identifies a submission, whatever its name; DocumentRejected for a
+    path that is not a regular file (E016) or cannot be read (E017)."""
+    digest = hashlib.sha256()
+    with open_submission(path) as handle:  # never blocks on a FIFO; refuses what is not a file
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def path_key(path: Path) -> str:
+    """The key of a file that has no content hash (not a file, gone, unreadable): its path."""
+    return hashlib.sha256(f"unreadable:{path}".encode()).hexdigest()

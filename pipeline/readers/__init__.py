@@ -29,7 +29,7 @@ def read_document(path: Path | str, metadata_overrides: dict[str, Any] | None = 
         from pipeline.readers.word97 import doc_to_docx
 
         raw, kind = doc_to_docx(raw, path.name), "docx"
-    check_before_parse(raw, kind, path.name)  # guards.py: caps, DOCTYPE, depth, before any parser
+    package = check_before_parse(raw, kind, path.name)  # guards.py: caps, DOCTYPE, depth, before any parser
     if kind == "xlsx":
         from pipeline.readers.xlsx import read_xlsx
 
@@ -45,7 +45,7 @@ def read_document(path: Path | str, metadata_overrides: dict[str, Any] | None = 
     elif kind == "docx":
         from pipeline.readers.docx import read_docx
 
-        document = read_docx(path, raw, sha256)
+        document = read_docx(path, raw, sha256, package)  # the parts the guards parsed, not parsed again
     elif kind == "pdf":
         from pipeline.readers.pdf import read_pdf
 

@@ -1,17 +1,16 @@
 """Word .docx reports: body paragraphs and tables in order, list numbering as shown, footnotes last.
 
-python-docx opens and validates the package; the parts are walked with lxml (entities never
-resolved) because numbering, footnotes, merged cells and legacy fonts are not in its API.
+The package is opened, guarded and parsed in one pass (package.py, opc.py, with python-docx's
+rules for what a Word package is); the parts are walked with lxml (entities never resolved)
+because numbering, footnotes, merged cells and legacy fonts are not in python-docx's API.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
@@ -28,9 +27,11 @@ from pipeline.readers.altchunk import Item, chunk_items
 from pipeline.readers.assemble import TextAssembler
 from pipeline.readers.docx_numbering import ListNumbering, format_number
 from pipeline.readers.docx_styles import StyleSheet, run_font
-from pipeline.readers.guards import active_limits, check_ooxml
+from pipeline.readers.guards import active_limits
 from pipeline.readers.legacy import TCVN3, VNI, is_capitals_font, legacy_encoding, to_unicode
-from pipeline.readers.ooxml import MC_NS, is_on, number, parse_xml, w, wval
+from pipeline.readers.ooxml import MC_NS, is_on, number, w, wval
+from pipeline.readers.opc import main_document
+from pipeline.readers.package import Package, open_package
 from pipeline.readers.tables import GridCell, describe_cells
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -68,26 +69,26 @@ class Parts:
     chunks: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # altChunk parts by relationship id
 
 
-def _open_parts(raw: bytes, name: str) -> Parts:
-    try:
-        package = docx.Document(io.BytesIO(raw))
-    except Exception as error:  # python-docx raises many kinds for a broken package
-        raise DocumentRejected("E005_CORRUPT", name, f"{type(error).__name__}: {error}") from None
-    main = package.part
-    parts = Parts(body=parse_xml(main.blob).find(w("body")))
+def _open_parts(package: Package) -> Parts:
+    """The parts the reader walks, found through the main part's relationships; all already
+    parsed (and guarded) by the package's one pass."""
+    main, rels, part_types = main_document(package)
+    body = package.tree(main).find(w("body"))
+    if body is None:
+        raise DocumentRejected("E005_CORRUPT", package.name, "word/document.xml has no body")
+    parts = Parts(body=body)
     single = {RT.STYLES: "styles", RT.NUMBERING: "numbering", RT.SETTINGS: "settings",
               RT.FOOTNOTES: "footnotes", RT.ENDNOTES: "endnotes"}
-    for rel in main.rels.values():
+    for rel in rels:
         if rel.is_external:
             continue
         if rel.reltype in single:
-            setattr(parts, single[rel.reltype], parse_xml(rel.target_part.blob))
+            setattr(parts, single[rel.reltype], package.tree(rel.target))
         elif rel.reltype in (RT.HEADER, RT.FOOTER):
-            parts.headers_footers.append(parse_xml(rel.target_part.blob))
+            parts.headers_footers.append(package.tree(rel.target))
         elif rel.reltype == RT.A_F_CHUNK:
-            parts.chunks[rel.rId] = (rel.target_part.content_type, rel.target_part.blob)
-    if parts.body is None:
-        raise DocumentRejected("E005_CORRUPT", name, "word/document.xml has no body")
+            parts.chunks[rel.r_id] = (part_types[rel.target], package.blob(rel.target))
+    package.check_unread()  # the parts walked are parsed and checked: now every other part
     return parts
 
 
@@ -272,10 +273,9 @@ def _chunk(parts: Parts, element: etree._Element, name: str) -> list[Item] | Non
 
 
 def _docx_items(blob: bytes, name: str) -> list[Item]:
-    """A .docx chunk's blocks as lines, after the same guards as a submitted .docx."""
+    """A .docx chunk's blocks as lines, after the same guards as a submitted .docx (read_docx)."""
     if _chunk_depth[0] >= MAX_CHUNK_DEPTH:
         return []
-    check_ooxml(blob, name, active_limits())
     _chunk_depth[0] += 1
     try:
         inner = read_docx(Path(name), blob, "")
@@ -284,9 +284,10 @@ def _docx_items(blob: bytes, name: str) -> list[Item]:
     return [("line", inner.text[b.start : b.end]) for b in inner.blocks if b.kind != "footnote"]
 
 
-def read_docx(path: Path, raw: bytes, sha256: str) -> Document:
-    """A .docx report as canonical text: body lines, table cells where the table stands, notes last."""
-    parts = _open_parts(raw, path.name)
+def read_docx(path: Path, raw: bytes, sha256: str, package: Package | None = None) -> Document:
+    """A .docx report as canonical text: body lines, table cells where the table stands, notes last.
+    `package` is the guarded, parsed package when the caller already opened it (read_document)."""
+    parts = _open_parts(package or open_package(raw, path.name, active_limits()))
     walker = _Walker(StyleSheet(parts.styles), ListNumbering(parts.numbering))
     out = TextAssembler()
     notes = {"footnote": _notes(parts.footnotes, "footnote"), "endnote": _notes(parts.endnotes, "endnote")}

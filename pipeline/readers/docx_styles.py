@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from lxml import etree
 
 from pipeline.readers.ooxml import w, wval
 
 
 class StyleSheet:
-    """styles.xml, read once, answering with the basedOn chain followed."""
+    """styles.xml, read once, answering with the basedOn chain followed; each answer is kept, since
+    a report asks the same few styles about every paragraph and run."""
 
     def __init__(self, root: etree._Element | None) -> None:
+        self._answers: dict[tuple[str, str, str], Any] = {}
         self._styles: dict[str, etree._Element] = {}
         self.default_paragraph = ""
         self.default_font = ""
@@ -33,8 +38,17 @@ class StyleSheet:
             style_id = wval(style, "basedOn") or ""
         return chain
 
+    def _kept(self, question: str, a: str, b: str, work: Callable[[], Any]) -> Any:
+        key = (question, a, b)
+        if key not in self._answers:
+            self._answers[key] = work()
+        return self._answers[key]
+
     def numbering(self, style_id: str) -> tuple[str, str | None] | None:
         """(numId, ilvl or None) a paragraph style attaches to its paragraphs, if any."""
+        return self._kept("numbering", style_id, "", lambda: self._numbering(style_id))
+
+    def _numbering(self, style_id: str) -> tuple[str, str | None] | None:
         for style in self._chain(style_id or self.default_paragraph):
             num_pr = style.find(f"{w('pPr')}/{w('numPr')}")
             if num_pr is not None and wval(num_pr, "numId") is not None:
@@ -43,6 +57,9 @@ class StyleSheet:
 
     def outline_level(self, style_id: str) -> int | None:
         """The outline level (0 = Heading 1) a paragraph style gives, None for body text."""
+        return self._kept("outline", style_id, "", lambda: self._outline_level(style_id))
+
+    def _outline_level(self, style_id: str) -> int | None:
         for style in self._chain(style_id or self.default_paragraph):
             level = wval(style.find(w("pPr")), "outlineLvl")
             if level is not None:
@@ -51,6 +68,9 @@ class StyleSheet:
 
     def font(self, run_style: str, paragraph_style: str) -> str:
         """The ASCII font a run without its own rFonts is drawn in."""
+        return self._kept("font", run_style, paragraph_style, lambda: self._font(run_style, paragraph_style))
+
+    def _font(self, run_style: str, paragraph_style: str) -> str:
         for style_id in (run_style, paragraph_style or self.default_paragraph):
             for style in self._chain(style_id):
                 font = _font_of(style.find(w("rPr")))

@@ -16,10 +16,14 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.parsers import expat
 
 from pipeline.document import FLAG_NEEDS_OCR, FLAG_UNMAPPABLE, Document
 from pipeline.errors import DocumentRejected
+
+if TYPE_CHECKING:
+    from pipeline.readers.package import Package
 
 MB = 1024 * 1024
 
@@ -80,16 +84,23 @@ def check_file_size(size: int, name: str, limits: Limits | None = None) -> None:
         raise DocumentRejected("E006_TOO_LARGE", name, detail)
 
 
-def check_before_parse(raw: bytes, kind: str, name: str, limits: Limits | None = None) -> None:
-    """All checks for a file detect.py has classified, run before its reader is called."""
+def check_before_parse(raw: bytes, kind: str, name: str, limits: Limits | None = None) -> Package | None:
+    """All checks for a file detect.py has classified, run before its reader is called. For a
+    .docx/.xlsx the package, its parts inflated under the caps (package.py)."""
     limits = limits or active_limits()
     check_file_size(len(raw), name, limits)
     if kind in ("docx", "xlsx"):
-        check_ooxml(raw, name, limits)
-    elif kind == "pdf":
+        from pipeline.readers.package import open_package
+
+        package = open_package(raw, name, limits)
+        if kind == "xlsx":  # openpyxl parses the parts itself: every one is checked first
+            package.parse_all()
+        return package  # the .docx reader parses what it walks, then checks the rest (check_unread)
+    if kind == "pdf":
         check_pdf(raw, name, limits)
     elif kind == "txt" and len(raw) > 4 * limits.max_chars:  # UTF-16 spends at most 4 bytes a character
         raise DocumentRejected("E006_TOO_LARGE", name, f"{len(raw) // MB} MB of text")
+    return None
 
 
 def check_document(document: Document, limits: Limits | None = None) -> None:
@@ -126,7 +137,7 @@ def check_pdf(raw: bytes, name: str, limits: Limits) -> None:
     for start in PDF_STREAM.finditer(raw):
         unpacked += _inflated_size(raw, start.end(), limits.max_unpacked_bytes - unpacked)
         if unpacked > limits.max_unpacked_bytes:
-            detail = f"its streams unpack to more than {_cap_mb(limits)}"
+            detail = f"its streams unpack to more than {cap_mb(limits)}"
             raise DocumentRejected("E006_TOO_LARGE", name, detail)
 
 
@@ -151,8 +162,8 @@ def _inflated_size(raw: bytes, start: int, budget: int) -> int:
     return size
 
 
-def check_ooxml(raw: bytes, name: str, limits: Limits) -> None:
-    """Inflate every part of a .docx under the caps and scan every XML part, before any parser."""
+def open_archive(raw: bytes, name: str, limits: Limits) -> list[zipfile.ZipInfo]:
+    """The package's entries, once its central directory passes the count and declared-size caps."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()
@@ -163,43 +174,15 @@ def check_ooxml(raw: bytes, name: str, limits: Limits) -> None:
         raise DocumentRejected("E006_TOO_LARGE", name, detail)
     declared = sum(info.file_size for info in infos)
     if declared > limits.max_unpacked_bytes:
-        detail = f"unpacks to {declared // MB} MB, at most {_cap_mb(limits)}"
+        detail = f"unpacks to {declared // MB} MB, at most {cap_mb(limits)}"
         raise DocumentRejected("E006_TOO_LARGE", name, detail)
     if "[Content_Types].xml" not in {info.filename for info in infos}:
         detail = "not a complete Word file: [Content_Types].xml is missing"
         raise DocumentRejected("E005_CORRUPT", name, detail)
-    unpacked = 0
-    for info in infos:
-        if info.is_dir():
-            continue
-        if info.flag_bits & 0x1:
-            raise DocumentRejected("E004_ENCRYPTED", name, f"{info.filename} is encrypted")
-        size = 0
-        scanner: XmlScanner | None = None
-        for chunk in inflate(raw, info, name):
-            if scanner is None and size == 0 and chunk.lstrip(b" \t\r\n").startswith(XML_START) and not (
-                info.filename.lower().endswith(NOT_XML_PARTS)
-            ):
-                scanner = XmlScanner(info.filename, name, limits)
-            size += len(chunk)
-            unpacked += len(chunk)
-            if unpacked > limits.max_unpacked_bytes:
-                raise DocumentRejected("E006_TOO_LARGE", name, f"unpacks to more than {_cap_mb(limits)}")
-            if size > limits.ratio_floor_bytes and size > limits.max_part_ratio * max(info.compress_size, 1):
-                raise DocumentRejected(
-                    "E006_TOO_LARGE", name,
-                    f"{info.filename} inflates over {limits.max_part_ratio} times its packed size",
-                )
-            if scanner is not None:
-                scanner.feed(chunk)
-        if scanner is not None:
-            scanner.close()
-        if size != info.file_size:
-            detail = f"{info.filename} declares {info.file_size} bytes, holds {size}"
-            raise DocumentRejected("E005_CORRUPT", name, detail)
+    return infos
 
 
-def _cap_mb(limits: Limits) -> str:
+def cap_mb(limits: Limits) -> str:
     return f"{limits.max_unpacked_bytes // MB} MB"
 
 
@@ -238,7 +221,10 @@ def inflate(raw: bytes, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
 
 
 class XmlScanner:
-    """Streams one XML part through expat with handlers only: refuses DOCTYPE, depth and size."""
+    """Streams one XML part through expat with handlers only: refuses DOCTYPE, depth and size.
+
+    package.py sends it only the parts its lxml pass cannot vouch for (a DOCTYPE in the bytes,
+    another encoding, XML libxml2 refuses): its callback per element is slow, its verdict exact."""
 
     def __init__(self, part: str, name: str, limits: Limits) -> None:
         self.part = part

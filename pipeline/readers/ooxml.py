@@ -1,7 +1,8 @@
-"""Safe parsing of Office Open XML parts, and the WordprocessingML names the docx reader needs."""
+"""The WordprocessingML names and values the docx reader needs (parts are parsed by package.py)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
@@ -9,15 +10,7 @@ from lxml import etree
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
-# Entities are never expanded and nothing is fetched: a docx is untrusted input.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-
-
-def parse_xml(blob: bytes) -> etree._Element:
-    """Parse one part of an untrusted package without resolving entities or touching the network."""
-    return etree.fromstring(blob, parser=_PARSER)
-
-
+@functools.cache  # called for every element the reader looks at: the name is built once
 def w(tag: str) -> str:
     """The Clark name of a WordprocessingML element or attribute: w("p") -> "{…/main}p"."""
     return f"{{{W_NS}}}{tag}"

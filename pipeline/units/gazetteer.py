@@ -175,7 +175,8 @@ class Gazetteer:
         """Built on first use: most callers never look for places in running text."""
         return MentionFinder(self)
 
-    def find_in_text(self, text: str) -> list[tuple[int, int, list[AdminUnit]]]:
+    def find_in_text(self, text: str, key: str | None = None) -> list[tuple[int, int, list[AdminUnit]]]:
         """Every "<kind word> <Name>" place mention ("xã Nghĩa Kỳ", "TP. Hồ Chí Minh", "UBND XÃ
-        NGHĨA KỲ") as (start, end, candidates); offsets are in the NFC form of `text`."""
-        return self._mentions.find(text)
+        NGHĨA KỲ") as (start, end, candidates); offsets are in the NFC form of `text`. `key` is
+        `matching_key` of that NFC text when the caller has it already (a whole document's costs)."""
+        return self._mentions.find(text, key)

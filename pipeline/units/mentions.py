@@ -103,10 +103,12 @@ class MentionFinder:
         ]
         return sorted(found)
 
-    def find(self, text: str) -> list[tuple[int, int, list[AdminUnit]]]:
-        """(start, end, candidates) of every place mention, in order of position."""
-        text = unicodedata.normalize("NFC", text)
-        key = matching_key(text)
+    def find(self, text: str, key: str | None = None) -> list[tuple[int, int, list[AdminUnit]]]:
+        """(start, end, candidates) of every place mention, in order of position; `key`, when
+        given, is matching_key of the NFC text."""
+        if key is None or not unicodedata.is_normalized("NFC", text):  # a key of other text is no use
+            text = unicodedata.normalize("NFC", text)
+            key = matching_key(text)
         mentions: list[tuple[int, int, list[AdminUnit]]] = []
         taken_until = -1
         kind_words = self._kind_words(text, key)
