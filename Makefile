@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
+TEST_JOBS ?= auto  # pytest-xdist workers; each test file runs whole on one worker (module fixtures)
 
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
@@ -34,7 +35,7 @@ run: $(STAMP)
 	$(BIN)/tonghop export --out $(OUT) --store $(STORE)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline extractors flows tests samples

@@ -1,6 +1,7 @@
 """`make bench`: throughput numbers, printed, never asserted.
 
-    python -m pipeline.bench [--part ingest|extract|pdf|flow|scale|all] [--mb 5] [--runs 5] [--top 15] [--pages 300]
+    python -m pipeline.bench [--part ingest|extract|pdf|flow|scale|all] [--mb 5] [--runs 5] [--top 15]
+                             [--pages 300]
 
 ingest: .docx read per report (beside python-docx and unzip + lxml), then `ingest -j 1` and
 `-j N` over a generated batch of --ingest-docs reports (pipeline/bench_ingest.py).

@@ -256,3 +256,32 @@ def browser(chromium_path: str) -> Iterator[object]:
             yield launched
         finally:
             launched.close()
+
+
+# --- measurements: printed at the end of the run, whichever worker measured them ---------------------
+
+
+@pytest.fixture
+def measured(record_property: Callable[[str, object], None]) -> Callable[[str], None]:
+    """Report a measured figure (time, memory, a rate): never asserted, always shown. The line rides
+    on the test's report, so the run's summary prints it even when pytest-xdist ran the test."""
+
+    def report(line: str) -> None:
+        record_property("measured", line)
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = [
+        f"{report.nodeid.split('::')[-1]}: {value}"
+        for status in ("passed", "failed")
+        for report in terminalreporter.stats.get(status, [])
+        if report.when == "call"
+        for name, value in report.user_properties
+        if name == "measured"
+    ]
+    if lines:
+        terminalreporter.section("measured (printed, never asserted)")
+        for line in lines:
+            terminalreporter.write_line(line)

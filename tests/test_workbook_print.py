@@ -29,7 +29,7 @@ def to_pdf(workbook: Path, folder: Path) -> Path:
     return folder / (workbook.stem + ".pdf")
 
 
-def test_each_sheet_prints_on_few_landscape_pages_fitting_the_width(sqlite_store, seed, tmp_path):
+def test_each_sheet_prints_on_few_landscape_pages_fitting_the_width(sqlite_store, seed, tmp_path, measured):
     for prefix in ("000", "001", "002", "003", "004"):
         sqlite_store.load(*seed(prefix))
     workbook = export_all(sqlite_store, tmp_path / "out")["consolidated.xlsx"]
@@ -49,7 +49,7 @@ def test_each_sheet_prints_on_few_landscape_pages_fitting_the_width(sqlite_store
         pages_of[sheet] += 1
         words = " ".join(text.split())
         assert " ".join(last_headers[sheet].split()) in words, f"{sheet}: a page without its last column"
-    print("pages per sheet:", dict(pages_of))
+    measured(f"pages per sheet: {dict(pages_of)}")
     assert set(pages_of) == set(book.sheetnames), "every sheet prints"
     periods = book.sheetnames[:-6]
     assert all(pages_of[name] <= 5 for name in periods), pages_of
