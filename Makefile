@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
-TEST_JOBS ?= auto  # pytest-xdist workers; each test file runs whole on one worker (module fixtures)
+# pytest-xdist workers for make test; each test file runs whole on one worker (its module fixtures once)
+TEST_JOBS ?= auto
 
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.prefect

@@ -67,7 +67,8 @@ def mark_not_counted(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> p
     _mark_restated(frame, exclude)
     _mark_contained_in_sentence_total(frame, exclude)
     kept = frame[frame["counted"]].set_index("figure_id")["indicator_code"]
-    part_of_kept_total = frame["part_of"].map(kept.to_dict()).fillna("") == frame["indicator_code"]
+    total_code = frame["part_of"].map(kept.to_dict()).astype(object)  # object: "no total" may be NaN
+    part_of_kept_total = total_code.fillna("") == frame["indicator_code"]
     exclude(part_of_kept_total & frame["part_of"].notna(), "part")
     return frame.drop(columns="value_text")
 
