@@ -64,10 +64,7 @@ def consolidation(store: Any, *, reviewed_only: bool = False, as_of: date | None
         ).mappings().all()
         unclassified = _unclassified(conn, reviewed_only)
         review_info = _reviewed_any(conn, reviewed_only)
-    lines, conflicts = _lines(rows, names)
-    frame = pd.DataFrame(lines, columns=LINE_COLUMNS)
-    frame.insert(4, "indicator_name", frame["indicator_code"].map(
-        lambda c: catalogue[c].name if c in catalogue else c))
+    frame, conflicts = _line_frame(rows, names, catalogue)
     conflicts += _total_conflicts(found, names)
     documents_ = store.documents()
     result = Consolidation(
@@ -87,6 +84,30 @@ def consolidation(store: Any, *, reviewed_only: bool = False, as_of: date | None
     codes = {shown: code for (_base, code), shown in names.items()}
     shifted = lines_as_of(result.consolidated, codes, as_of)
     return replace(result, consolidated=shifted, totals=totals_across_units(shifted))
+
+
+def consolidated_lines(store: Any, *, reviewed_only: bool = False) -> pd.DataFrame:
+    """Only `consolidation(store).consolidated`, for a page that draws the lines (the charts): the
+    sheets of sources, conflicts, unclassified figures and missing units are not read."""
+    refresh(store)
+    variant = VARIANTS["reviewed" if reviewed_only else "all"]
+    catalogue = store_catalogue(store).by_code()
+    with store._read() as conn:
+        names = unit_names(conn, variant)
+        rows = conn.execute(sa.select(cells).where(cells.c.variant == variant)).mappings().all()
+    return _line_frame(rows, names, catalogue)[0]
+
+
+def _line_frame(
+    rows: Any, names: dict[tuple[str, str], str], catalogue: dict[str, Any]
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The cells as the consolidated lines' frame (with each indicator's name), and the documents
+    that disagree."""
+    lines, conflicts = _lines(rows, names)
+    frame = pd.DataFrame(lines, columns=LINE_COLUMNS)
+    frame.insert(4, "indicator_name", frame["indicator_code"].map(
+        lambda c: catalogue[c].name if c in catalogue else c))
+    return frame, conflicts
 
 
 def _lines(rows: Any, names: dict[tuple[str, str], str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -1,7 +1,7 @@
 """What the charts page draws for the officer's choice: one indicator, one period, units compared,
 and one unit's values across periods of the same length, in time order.
 
-The numbers are the consolidated lines of `pipeline.consolidate` (called through `consolidate`, the
+The numbers are the consolidated lines of `pipeline.consolidate` (read from the store's cells, the
 same sums the workbook carries): rejected figures out, parts never added to their totals, repeated
 paragraphs counted once. A comparison never mixes two periods, and a trend never puts a 3-year total
 beside a 6-month figure: it keeps the periods shaped like the chosen one (same months, same length).
@@ -165,8 +165,8 @@ def chart_page(consolidated: pd.DataFrame, names: dict[str, str], choice: Choice
 
 def indicator_charts(store: Any, choice: Choice | None = None) -> dict[str, Any]:
     """The charts page for `choice` over what the store holds now (consolidated as the exports are)."""
-    from pipeline.cells import consolidation  # the stored cells: the same lines, not recomputed
+    from pipeline.cells import consolidated_lines  # the stored cells: the same lines, not recomputed
     from pipeline.normalise.catalogue import store_catalogue
 
     names = {code: line.name for code, line in store_catalogue(store).by_code().items()}
-    return chart_page(consolidation(store).consolidated, names, choice or Choice())
+    return chart_page(consolidated_lines(store), names, choice or Choice())
