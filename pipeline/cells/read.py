@@ -52,12 +52,9 @@ def unit_names(conn: sa.Connection, variant: int) -> dict[tuple[str, str], str]:
 
 def consolidation(store: Any, *, reviewed_only: bool = False, as_of: date | None = None) -> Consolidation:
     """What the store's cells hold now (refreshed first), as `consolidate(store)` would give it."""
-    refresh(store)
-    variant = VARIANTS["reviewed" if reviewed_only else "all"]
-    catalogue = store_catalogue(store).by_code()
+    variant, catalogue = _refreshed(store, reviewed_only)
     with store._read() as conn:
-        names = unit_names(conn, variant)
-        rows = conn.execute(sa.select(cells).where(cells.c.variant == variant)).mappings().all()
+        names, rows = _cell_rows(conn, variant)
         found = conn.execute(
             sa.select(cell_documents).where(cell_documents.c.variant == variant)
             .order_by(cell_documents.c.document_id)
@@ -89,13 +86,22 @@ def consolidation(store: Any, *, reviewed_only: bool = False, as_of: date | None
 def consolidated_lines(store: Any, *, reviewed_only: bool = False) -> pd.DataFrame:
     """Only `consolidation(store).consolidated`, for a page that draws the lines (the charts): the
     sheets of sources, conflicts, unclassified figures and missing units are not read."""
-    refresh(store)
-    variant = VARIANTS["reviewed" if reviewed_only else "all"]
-    catalogue = store_catalogue(store).by_code()
+    variant, catalogue = _refreshed(store, reviewed_only)
     with store._read() as conn:
-        names = unit_names(conn, variant)
-        rows = conn.execute(sa.select(cells).where(cells.c.variant == variant)).mappings().all()
+        names, rows = _cell_rows(conn, variant)
     return _line_frame(rows, names, catalogue)[0]
+
+
+def _refreshed(store: Any, reviewed_only: bool) -> tuple[int, dict[str, Any]]:
+    """The cells brought up to date; which variant of them to read, and the catalogue's lines by code."""
+    refresh(store)
+    return VARIANTS["reviewed" if reviewed_only else "all"], store_catalogue(store).by_code()
+
+
+def _cell_rows(conn: sa.Connection, variant: int) -> tuple[dict[tuple[str, str], str], Any]:
+    """The units' shown names and the variant's cells."""
+    rows = conn.execute(sa.select(cells).where(cells.c.variant == variant)).mappings().all()
+    return unit_names(conn, variant), rows
 
 
 def _line_frame(

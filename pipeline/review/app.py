@@ -103,7 +103,6 @@ def create_app(
         return {"id": newer["id"], "path": newer["path"]} if newer else None
 
     add_document_routes(app, store, load_document, _user)
-    add_scan_routes(app, store, load_document, scans)
     add_chart_routes(app, store, _page)
     add_unit_routes(app, store, _page)
 
@@ -115,6 +114,8 @@ def create_app(
         if figure["document_id"] != document_id:
             raise HTTPException(404, f"Số liệu {figure_id} không thuộc văn bản số {document_id}.")
         return figure
+
+    add_scan_routes(app, load_document, load_figure, scans)
 
     def decided(request: Request, figure: dict[str, Any], message: str) -> JSONResponse:
         lines.name_figures([figure], store_catalogue(store))

@@ -120,8 +120,8 @@ def scan_panel(
 
 def add_scan_routes(
     app: FastAPI,
-    store: Any,
     load_document: Callable[[int], dict[str, Any]],
+    load_figure: Callable[[int, str], dict[str, Any]],
     sources: SourceFiles,
 ) -> None:
     """The route that serves a figure's piece of the scan as PNG."""
@@ -130,12 +130,7 @@ def add_scan_routes(
     def scan_crop(document_id: int, figure_id: str) -> Response:
         """The lines of the page image the figure was read from, cut from the submitted file."""
         document = load_document(document_id)
-        try:
-            figure = store.figure(figure_id)
-        except KeyError:
-            raise HTTPException(404, f"Không có số liệu {figure_id}.") from None
-        if figure["document_id"] != document_id:
-            raise HTTPException(404, f"Số liệu {figure_id} không thuộc văn bản số {document_id}.")
+        figure = load_figure(document_id, figure_id)  # 404 when unknown or another document's
         region = figure_region(document["blocks"], figure["char_start"], figure["char_end"])
         if region is None:
             raise HTTPException(404, "Số liệu này không được đọc từ ảnh quét.")
