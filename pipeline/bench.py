@@ -102,42 +102,11 @@ def bench_extract(samples: Path, megabytes: float, runs: int, top: int) -> None:
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:6000])
 
 
-def bench_cold_segmenter(samples: Path, runs: int) -> None:
-    """The seeds once each with the word segmenter's memory emptied before every report, so no noun
-    window is remembered from another copy: the rate for reports that share nothing."""
+def _cold(paths: list[Path], runs: int) -> tuple[int, float, float, int, int]:
+    """Each text extracted once per run with the word segmenter's memory emptied before it: reports,
+    MB, median CPU seconds, figures and segmenter calls of a run."""
     from extractors.count.vi.segment import first_word_syllables
 
-    docs = [
-        Document(text=canonical_text(p.read_text(encoding="utf-8-sig")), blocks=[], path=p.name, format="txt",
-                 sha256="")
-        for p in sorted(samples.glob("*.txt"))
-    ]
-    mb = sum(len(d.text.encode("utf-8")) for d in docs) / 1_000_000
-    times = []
-    calls = 0
-    for _ in range(runs):
-        elapsed = 0.0
-        calls = 0
-        for d in docs:
-            first_word_syllables.cache_clear()
-            start = time.process_time()
-            extract_figures(d)
-            elapsed += time.process_time() - start
-            calls += first_word_syllables.cache_info().misses
-        times.append(elapsed)
-    seconds = statistics.median(times)
-    print(f"extract: the seeds, segmenter memory emptied before each report: {mb * 1000:.0f} KB in "
-          f"{seconds:.3f} s of CPU → {mb / seconds:.2f} MB/s ({calls} segmenter calls, {len(docs)} reports)")
-
-
-def bench_distinct(folder: Path, runs: int) -> None:
-    """The real development corpus (90 distinct passages, about twice as many figures per KB as the
-    seeds), segmenter memory emptied before each passage: the rate on text that repeats nothing."""
-    from extractors.count.vi.segment import first_word_syllables
-
-    paths = sorted(folder.glob("*.txt"))
-    if not paths:
-        return
     docs = [
         Document(text=canonical_text(p.read_text(encoding="utf-8-sig")), blocks=[], path=p.name, format="txt",
                  sha256="")
@@ -145,18 +114,36 @@ def bench_distinct(folder: Path, runs: int) -> None:
     ]
     mb = sum(len(d.text.encode("utf-8")) for d in docs) / 1_000_000
     times = []
-    figures = 0
+    figures = calls = 0
     for _ in range(runs):
         elapsed = 0.0
-        figures = 0
+        figures = calls = 0
         for d in docs:
             first_word_syllables.cache_clear()
             start = time.process_time()
             figures += len(extract_figures(d))
             elapsed += time.process_time() - start
+            calls += first_word_syllables.cache_info().misses
         times.append(elapsed)
-    seconds = statistics.median(times)
-    print(f"extract: real corpus ({len(docs)} passages, {figures} figures), segmenter memory emptied before "
+    return len(docs), mb, statistics.median(times), figures, calls
+
+
+def bench_cold_segmenter(samples: Path, runs: int) -> None:
+    """The seeds once each with the word segmenter's memory emptied before every report, so no noun
+    window is remembered from another copy: the rate for reports that share nothing."""
+    reports, mb, seconds, _, calls = _cold(sorted(samples.glob("*.txt")), runs)
+    print(f"extract: the seeds, segmenter memory emptied before each report: {mb * 1000:.0f} KB in "
+          f"{seconds:.3f} s of CPU → {mb / seconds:.2f} MB/s ({calls} segmenter calls, {reports} reports)")
+
+
+def bench_distinct(folder: Path, runs: int) -> None:
+    """The real development corpus (90 distinct passages, about twice as many figures per KB as the
+    seeds), segmenter memory emptied before each passage: the rate on text that repeats nothing."""
+    paths = sorted(folder.glob("*.txt"))
+    if not paths:
+        return
+    passages, mb, seconds, figures, _ = _cold(paths, runs)
+    print(f"extract: real corpus ({passages} passages, {figures} figures), segmenter memory emptied before "
           f"each: {mb * 1000:.0f} KB in {seconds:.3f} s of CPU  →  {mb / seconds:.2f} MB/s")
 
 
