@@ -31,18 +31,19 @@ ORGS = ("MTTQ", "UBND")
 Template = tuple[Document, list[Figure], list[tuple[str, float]]]
 
 
-def templates(cache: Path) -> list[Template]:
+def templates(cache: Path | None, files: tuple[Path, ...] = TEMPLATE_FILES) -> list[Template]:
     """Each template file read, extracted and mapped by the real stages (cached between runs)."""
-    if cache.exists():
+    if cache is not None and cache.exists():
         return pickle.loads(cache.read_bytes())
     from pipeline.stages import Extracted, claimed_file, extract_stage, normalise_stage, read_stage
 
     found: list[Template] = []
-    for path in TEMPLATE_FILES:
+    for path in files:
         item = normalise_stage(extract_stage(read_stage(claimed_file(path))))
         if isinstance(item, Extracted) and item.figures and item.indicators is not None:
             found.append((item.document, item.figures, item.indicators))
-    cache.write_bytes(pickle.dumps(found))
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(found))
     return found
 
 

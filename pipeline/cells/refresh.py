@@ -120,7 +120,7 @@ def recompute(store: Any, conn: sa.Connection, ids: list[int], catalogue: dict[s
         for mine in computed.values():
             touched[variant].update(line["line_key"] for line in mine.lines)
     for variant, keys in touched.items():
-        _write_cells(conn, variant, keys)
+        write_cells(conn, variant, keys)
 
 
 def _write_documents(conn: sa.Connection, variant: int, computed: dict[int, DocumentCells]) -> None:
@@ -138,7 +138,7 @@ def _write_documents(conn: sa.Connection, variant: int, computed: dict[int, Docu
             conn.execute(table.insert(), rows[start : start + 1000])
 
 
-def _write_cells(conn: sa.Connection, variant: int, keys: Iterable[str]) -> None:
+def write_cells(conn: sa.Connection, variant: int, keys: Iterable[str]) -> None:
     """Each touched cell again from the document lines that share its key (none left: no cell)."""
     keys = sorted(keys)
     for start in range(0, len(keys), 500):
