@@ -24,7 +24,6 @@ def conflicts(store: Any, period: str | None = None) -> list[dict[str, Any]]:
     if period is not None:
         cell_query = cell_query.where(cells.c.period == period)
     with store._read() as conn:
-        names = unit_names(conn, ALL)
         rows = conn.execute(cell_query).mappings().all()
         found_query = sa.select(cell_documents).where(
             cell_documents.c.variant == ALL, cell_documents.c.conflicts > 0
@@ -33,6 +32,7 @@ def conflicts(store: Any, period: str | None = None) -> list[dict[str, Any]]:
             found_query = found_query.where(cell_documents.c.document_id.in_(
                 sa.select(document_periods.c.document_id).where(document_periods.c.period == period)))
         found = conn.execute(found_query).mappings().all()
+        names = unit_names(conn, ALL, {r["unit_base"] for r in (*rows, *found)})
     disagree = []
     for row in rows:
         line = {k: row[k] for k in LINE_KEYS if k != "reporting_unit"}

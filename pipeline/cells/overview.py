@@ -11,7 +11,7 @@ from pipeline.cells.attention import conflicts, not_reported
 from pipeline.cells.read import unit_names
 from pipeline.cells.refresh import refresh
 
-__all__ = ["conflicts", "links", "not_reported", "periods", "refresh", "reported"]
+__all__ = ["conflicts", "links", "not_reported", "periods", "refresh", "reported", "reported_totals"]
 from pipeline.consolidate import NO_PERIOD
 from pipeline.normalise.catalogue import fold
 from pipeline.store.cells_schema import VARIANTS, cell_documents, document_periods
@@ -26,21 +26,46 @@ def periods(store: Any) -> list[str]:
         return list(conn.execute(sa.select(document_periods.c.period).distinct()).scalars())
 
 
-def reported(store: Any, period: str, expected: set[str]) -> list[dict[str, Any]]:
-    """One row per current document with figures of `period`: unit, when it came, what is left."""
-    query = (
+def _period_documents(period: str) -> sa.Select:
+    """The current documents with figures of `period`, with their unit as the cells hold it."""
+    return (
         sa.select(document_periods, documents.c.path, documents.c.unit_code, documents.c.level,
                   documents.c.loaded_at, cell_documents.c.unit_base, cell_documents.c.unit_code.label("code"))
         .join(documents, documents.c.id == document_periods.c.document_id)
         .join(cell_documents, sa.and_(cell_documents.c.document_id == document_periods.c.document_id,
                                       cell_documents.c.variant == ALL))
         .where(document_periods.c.period == period)
-        .order_by(document_periods.c.document_id)
     )
+
+
+def reported_totals(store: Any, period: str, expected: set[str]) -> dict[str, int]:
+    """The period's documents counted in the store: how many, their figures, what is left to do,
+    and how many come from units outside the expected list."""
+    counted = _period_documents(period).subquery()
+    query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(counted.c.figures), 0),
+                      sa.func.coalesce(sa.func.sum(counted.c.unreviewed), 0),
+                      sa.func.coalesce(sa.func.sum(counted.c.unclassified), 0))
     with store._read() as conn:
-        names = unit_names(conn, ALL)
+        count, figures_, unreviewed, unclassified = conn.execute(query).one()
+        codes = conn.execute(sa.select(counted.c.unit_code)).scalars() if expected else []
+        outside = sum(1 for code in codes if code not in expected)
+    return {"documents": int(count), "figures": int(figures_), "unreviewed": int(unreviewed),
+            "unclassified": int(unclassified), "outside": outside}
+
+
+def reported(
+    store: Any, period: str, expected: set[str], *, offset: int = 0, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """One row per current document with figures of `period` (by level and unit, `limit` of them
+    from `offset`): unit, when it came, what is left."""
+    query = _period_documents(period).order_by(
+        documents.c.level, cell_documents.c.unit_base, cell_documents.c.unit_code,
+        document_periods.c.document_id,
+    ).offset(offset).limit(limit)
+    with store._read() as conn:
         rows = conn.execute(query).mappings().all()
-    found = [
+        names = unit_names(conn, ALL, {r["unit_base"] for r in rows})
+    return [
         {
             "document_id": r["document_id"],
             "path": r["path"],
@@ -54,18 +79,21 @@ def reported(store: Any, period: str, expected: set[str]) -> list[dict[str, Any]
         }
         for r in rows
     ]
-    found.sort(key=lambda r: (r["level"], r["unit"]))
-    return found
 
 
-def links(
-    store: Any, period: str, found: list[dict[str, Any]], documents_: list[dict[str, Any]]
-) -> list[list[dict[str, Any]]]:
+def links(store: Any, period: str, found: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """The figures behind each conflict: one link per document, to its first figure of the line.
-    One query by document id for all of them (an index on the indicator would scan far more)."""
+    The period's documents of the conflicts' units first, then one query by document id for all of
+    them (an index on the indicator would scan far more)."""
     units = {c["reporting_unit"] for c in found}
-    ids = [d["document_id"] for d in documents_ if d["unit"] in units]
-    unit_of = {d["document_id"]: d["unit"] for d in documents_}
+    bases = units | {unit.rsplit(" (", 1)[0] for unit in units}  # "Phường 1 (Quận 3)" is "Phường 1"
+    with store._read() as conn:
+        candidates = conn.execute(
+            _period_documents(period).where(cell_documents.c.unit_base.in_(sorted(bases)))
+        ).mappings().all() if units else []
+        names = unit_names(conn, ALL, {r["unit_base"] for r in candidates})
+    unit_of = {r["document_id"]: names[(r["unit_base"], r["code"])] for r in candidates}
+    ids = sorted(i for i, unit in unit_of.items() if unit in units)
     query = (
         sa.select(figures.c.figure_id, figures.c.document_id, figures.c.unit, figures.c.period,
                   figures.c.indicator_code, figures.c.kind, documents.c.path)

@@ -4,6 +4,7 @@ reading every figure (only the figures no indicator claims, for their sheet)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -33,14 +34,22 @@ LINE_COLUMNS = [*LINE_KEYS, "value", "approx", "upper", "shown", "combine", "fig
 UNCLASSIFIED_COLUMNS = ["doc", "quote", "kind", "value", "unit", "indicator", "sentence", "figure_id"]
 
 
-def unit_names(conn: sa.Connection, variant: int) -> dict[tuple[str, str], str]:
+def unit_names(
+    conn: sa.Connection, variant: int, bases: Iterable[str] | None = None
+) -> dict[tuple[str, str], str]:
     """Each (name, code) a unit is stored under → the name it is shown with: two units of the same
-    name get their parent after it, as `pipeline.consolidate.distinct_unit_names` does."""
-    pairs = conn.execute(
-        sa.select(cell_documents.c.unit_base, cell_documents.c.unit_code)
-        .where(cell_documents.c.variant == variant)
-        .distinct()
-    ).all()
+    name get their parent after it, as `pipeline.consolidate.distinct_unit_names` does. With
+    `bases`, only the units of those names (a page of a province's rows, not every unit)."""
+    query = sa.select(cell_documents.c.unit_base, cell_documents.c.unit_code).where(
+        cell_documents.c.variant == variant
+    ).distinct()
+    if bases is None:
+        pairs = list(conn.execute(query).all())
+    else:
+        wanted = sorted(set(bases))
+        chunks = (wanted[start : start + 500] for start in range(0, len(wanted), 500))
+        named = cell_documents.c.unit_base.in_
+        pairs = [pair for chunk in chunks for pair in conn.execute(query.where(named(chunk)))]
     codes: dict[str, set[str]] = {}
     for base, code in pairs:
         codes.setdefault(base, set()).add(code)

@@ -150,10 +150,11 @@ def create_app(
         )
 
     @app.get("/", response_class=HTMLResponse)
-    def overview(request: Request, period: str = "") -> HTMLResponse:
+    def overview(request: Request, period: str = "", page: int = 1) -> HTMLResponse:
         """The home page: one period's reports, missing units, what is left to review, its alarms."""
         names = {code: line.name for code, line in store_catalogue(store).by_code().items()}
-        return _page(request, "overview.html", indicator_names=names, **period_overview(store, period[:300]))
+        return _page(request, "overview.html", indicator_names=names,
+                     **period_overview(store, period[:300], page))
 
     @app.get("/documents", response_class=HTMLResponse)
     def documents_list(request: Request, replaced: int = 0, page: int = 1) -> HTMLResponse:

@@ -20,7 +20,7 @@ def _area(code: str) -> str:
 def unit_view(store: Any, code: str, period: str = "") -> dict[str, Any]:
     """What the unit page shows: the expected-list entry, the unit's own reports, its neighbours'."""
     expected = next((u for u in store.expected_units() if u["unit_code"] == code), None)
-    documents = [d for d in store.documents() if d["status"] != "rejected"]
+    documents = store.place_documents(code)
     own = [d for d in documents if d.get("unit_code") == code]
     same_place = [d for d in documents if d.get("unit_code") and d["unit_code"] != code
                   and _area(d["unit_code"]) == _area(code)]

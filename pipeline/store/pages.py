@@ -28,23 +28,19 @@ class PagesStore:
             .order_by(documents.c.id).offset(max(offset, 0)).limit(limit)
         )
         with self._read() as conn:
-            rows = [dict(r) for r in conn.execute(query).mappings()]
-            ids = [r["id"] for r in rows]
-            counts: dict[int, dict[str, int]] = {}
-            if ids:
-                grouped = conn.execute(
-                    sa.select(figures.c.document_id, figures.c.review_status, sa.func.count())
-                    .where(figures.c.document_id.in_(ids))
-                    .group_by(figures.c.document_id, figures.c.review_status)
-                )
-                for document_id, status, n in grouped:
-                    counts.setdefault(document_id, {})[status] = n
-        for row in rows:
-            by_status = {s: 0 for s in REVIEW_STATES}
-            by_status.update(counts.get(row["id"], {}))
-            row["figures"], row["review_counts"] = sum(by_status.values()), by_status
-            row["metadata"] = row["metadata"] or {}
-        return rows
+            return _with_counts(conn, [dict(r) for r in conn.execute(query).mappings()])
+
+    def place_documents(self, code: str) -> list[dict[str, Any]]:
+        """Documents (not rejected) of the unit `code` and of other bodies of its place ("old:X20395/…"),
+        oldest first, as `documents()` gives them: the unit page, by the unit-code index."""
+        area = code.split("/", 1)[0]
+        query = sa.select(documents).where(
+            documents.c.status != "rejected",
+            sa.or_(documents.c.unit_code.in_((code, area)),
+                   sa.and_(documents.c.unit_code >= f"{area}/", documents.c.unit_code < f"{area}0")),
+        ).order_by(documents.c.id)  # "/" sorts just before "0": the range is the codes "area/…"
+        with self._read() as conn:
+            return _with_counts(conn, [dict(r) for r in conn.execute(query).mappings()])
 
     def count_documents(self, statuses: tuple[str, ...]) -> int:
         """How many documents have one of these statuses."""
@@ -84,3 +80,23 @@ class PagesStore:
         )
         with self._read() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _with_counts(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each document row with its figures counted by review state (one grouped query by index)."""
+    ids = [r["id"] for r in rows]
+    counts: dict[int, dict[str, int]] = {}
+    for start in range(0, len(ids), 500):
+        grouped = conn.execute(
+            sa.select(figures.c.document_id, figures.c.review_status, sa.func.count())
+            .where(figures.c.document_id.in_(ids[start : start + 500]))
+            .group_by(figures.c.document_id, figures.c.review_status)
+        )
+        for document_id, status, n in grouped:
+            counts.setdefault(document_id, {})[status] = n
+    for row in rows:
+        by_status = {s: 0 for s in REVIEW_STATES}
+        by_status.update(counts.get(row["id"], {}))
+        row["figures"], row["review_counts"] = sum(by_status.values()), by_status
+        row["metadata"] = row["metadata"] or {}
+    return rows

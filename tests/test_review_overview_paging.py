@@ -1,0 +1,88 @@
+"""A province's period holds thousands of reports: the overview shows the period's totals counted in
+the store, one page of its reports at a time, and the first conflicts with how many there are in all
+(page and list sizes made small here so a 40-report store needs several pages)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from pipeline.bench_grow import REPO, reporting_units, templates
+from pipeline.bench_scale import grow
+from pipeline.review import create_app
+from pipeline.review import overview as overview_module
+from pipeline.store import open_store
+from pipeline.store.cells_schema import document_periods
+
+REPORTS = 40
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """40 reports: the five seeds filed as other communes' reports for ten periods."""
+    source = templates(None, tuple(sorted((REPO / "samples").glob("00[0-4]_*.txt"))))
+    url = f"sqlite:///{tmp_path_factory.mktemp('paging') / 'store.db'}"
+    store = open_store(url)
+    grow(store, source, reporting_units(10), 0, REPORTS)
+    store.close()
+    return url
+
+
+def busiest_period(url: str) -> tuple[str, int]:
+    """The period named by the most documents, and how many."""
+    store = open_store(url)
+    with store._read() as conn:
+        period, documents = conn.execute(
+            sa.select(document_periods.c.period, sa.func.count()).group_by(document_periods.c.period)
+            .order_by(sa.func.count().desc(), document_periods.c.period).limit(1)
+        ).one()
+    store.close()
+    return period, documents
+
+
+def reported_links(page: str) -> list[str]:
+    table = page.split('id="reported"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<td><a href="/documents/(\d+)">', table)
+
+
+def test_reports_of_a_period_come_a_page_at_a_time_and_every_one_is_on_some_page(
+    grown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(overview_module, "REPORTED_PAGE", 3)
+    period, documents = busiest_period(grown)
+    assert documents > 3
+    client = TestClient(create_app(grown), base_url="http://127.0.0.1")
+    first = html.unescape(client.get("/", params={"period": period}).text)
+    assert int(first.split('id="count-reported">', 1)[1].split("<", 1)[0]) == documents
+    assert f"Văn bản 1–3 / {documents}" in first and 'rel="next"' in first
+    seen: list[str] = []
+    pages = -(-documents // 3)
+    for number in range(1, pages + 1):
+        page = html.unescape(client.get("/", params={"period": period, "page": number}).text)
+        seen += reported_links(page)
+    assert len(seen) == len(set(seen)) == documents
+    last = html.unescape(client.get("/", params={"period": period, "page": pages + 5}).text)
+    assert reported_links(last) == seen[-(documents - 3 * (pages - 1)):]  # past the end: the last page
+
+
+def test_only_the_first_conflicts_are_listed_and_the_count_says_how_many(
+    grown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = TestClient(create_app(grown), base_url="http://127.0.0.1")
+    periods = re.findall(r'<option value="([^"]+)"', html.unescape(client.get("/").text))
+    counts = {}
+    for period in periods:
+        page = html.unescape(client.get("/", params={"period": period}).text)
+        counts[period] = int(page.split('id="count-alarms">', 1)[1].split("<", 1)[0])
+    period = max(counts, key=lambda p: counts[p])
+    assert counts[period] > 1, counts
+    monkeypatch.setattr(overview_module, "CONFLICTS_SHOWN", 1)
+    page = html.unescape(client.get("/", params={"period": period}).text)
+    alarms = page.split('id="alarms"', 1)[1].split("</table>", 1)[0]
+    assert alarms.count("<tr><td>") == 1 and 'href="/documents/' in alarms
+    assert f"1 đầu tiên trong {counts[period]}" in page
+    assert int(page.split('id="count-alarms">', 1)[1].split("<", 1)[0]) == counts[period]
