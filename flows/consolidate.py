@@ -11,15 +11,16 @@ from pipeline.run_report import summary_markdown
 
 
 @task(name="summarise")
-def summarise(store_url: str) -> dict[str, Any]:
+def summarise(store_url: str, document_ids: list[int] | None = None) -> dict[str, Any]:
     """Conflicts and units not reported for the run summary: the stored cells are brought up to date
-    for the documents this run changed (pipeline.cells), never the whole store consolidated again."""
+    for the documents this run changed (pipeline.cells), never the whole store consolidated again;
+    the conflicts listed are those the run's documents take part in, with the store's count."""
     from pipeline.cells.attention import attention
     from pipeline.store import open_store
 
     store = open_store(store_url)
     try:
-        return attention(store)
+        return attention(store, document_ids)
     finally:
         store.close()
 
@@ -48,7 +49,8 @@ def consolidate(store: str = "", out: str = "output") -> dict[str, Any]:
     get_run_logger().info("Exports written / đã xuất: %s", ", ".join(summary["files"]))
     create_markdown_artifact(
         key="consolidation-summary",
-        markdown=summary_markdown(None, summary["conflicts"], summary["not_reported"], summary["files"]),
+        markdown=summary_markdown(None, summary["conflicts"], summary["not_reported"], summary["files"],
+                                  conflict_total=summary["conflict_total"]),
         description="Mâu thuẫn và đơn vị chưa báo cáo / Conflicts and units not reported",
     )
     return summary

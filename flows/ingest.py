@@ -302,7 +302,8 @@ def ingest_inbox(
     if tally.get("loaded") or tally.get("superseded"):
         from flows.consolidate import consolidate, summarise
 
-        consolidation = consolidate(store=url, out=export_to) if export_to else summarise(url)
+        changed = [o.document_id for o in outcomes if o.status in ("loaded", "superseded") and o.document_id]
+        consolidation = consolidate(store=url, out=export_to) if export_to else summarise(url, changed)
     publish(outcomes, consolidation)
     return {"counts": tally, "stage_seconds": stage_seconds(outcomes)}
 
@@ -322,6 +323,7 @@ def publish(outcomes: list[Outcome], consolidation: dict[str, Any] | None = None
             consolidation.get("conflicts"),
             consolidation.get("not_reported"),
             consolidation.get("files"),
+            conflict_total=consolidation.get("conflict_total"),
         ),
         description="Tóm tắt lần chạy / Run summary",
     )

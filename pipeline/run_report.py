@@ -53,8 +53,11 @@ def summary_markdown(
     conflicts: list[dict[str, Any]] | None = None,
     not_reported: list[dict[str, Any]] | None = None,
     files: list[str] | None = None,
+    *,
+    conflict_total: int | None = None,
 ) -> str:
-    """The run's summary: counts by outcome, then conflicts and units that have not reported."""
+    """The run's summary: counts by outcome, then conflicts (when the store holds more than those
+    listed, how many in all) and units that have not reported."""
     lines = ["# Kết quả lần chạy / Run summary", ""]
     if outcomes is not None:
         tally = counts(outcomes)
@@ -66,6 +69,11 @@ def summary_markdown(
     if files:
         lines.append("- Tệp xuất / exports: " + ", ".join(f"`{f}`" for f in files))
     lines += ["", "## Số liệu mâu thuẫn / Conflicts", ""]
+    if conflict_total is not None and conflicts is not None and conflict_total > len(conflicts):
+        lines += [f"Kho có {conflict_total} mâu thuẫn; dưới đây là {len(conflicts)} mâu thuẫn có văn bản"
+                  f" của lần chạy này (đủ cả trong trang tổng quan và tệp xuất)."
+                  f" / The store holds {conflict_total} conflicts; listed are the {len(conflicts)}"
+                  " this run's documents take part in.", ""]
     lines += _bullets(conflicts, "Không có mâu thuẫn. / No conflicts.")
     lines += ["", "## Đơn vị chưa báo cáo / Units not reported", ""]
     lines += _bullets(not_reported, "Tất cả đơn vị dự kiến đã báo cáo. / Every expected unit has reported.")

@@ -11,18 +11,25 @@ import sqlalchemy as sa
 from pipeline.cells.read import unit_names
 from pipeline.cells.refresh import refresh
 from pipeline.consolidate import LINE_KEYS, missing_reports
-from pipeline.store.cells_schema import VARIANTS, cell_documents, cells, document_periods
+from pipeline.store.cells_schema import VARIANTS, cell_documents, cells, document_lines, document_periods
 from pipeline.store.schema import documents
 
 ALL = VARIANTS["all"]
 
 
-def conflicts(store: Any, period: str | None = None) -> list[dict[str, Any]]:
+def conflicts(
+    store: Any, period: str | None = None, documents_: list[int] | None = None
+) -> list[dict[str, Any]]:
     """Disagreeing cells in the consolidated table's order, then totals ≠ parts by their totals' ids,
-    as `consolidate(store).conflicts` lists them (only `period`'s when one is given)."""
+    as `consolidate(store).conflicts` lists them (only `period`'s when one is given; only those
+    the documents `documents_` take part in when given: a run's own)."""
     cell_query = sa.select(cells).where(cells.c.variant == ALL, cells.c.conflict.is_(True))
     if period is not None:
         cell_query = cell_query.where(cells.c.period == period)
+    if documents_ is not None:
+        cell_query = cell_query.where(cells.c.line_key.in_(
+            sa.select(document_lines.c.line_key).where(
+                document_lines.c.variant == ALL, document_lines.c.document_id.in_(documents_))))
     with store._read() as conn:
         rows = conn.execute(cell_query).mappings().all()
         found_query = sa.select(cell_documents).where(
@@ -31,6 +38,8 @@ def conflicts(store: Any, period: str | None = None) -> list[dict[str, Any]]:
         if period is not None:  # only the period's documents (their findings hold every mark: large)
             found_query = found_query.where(cell_documents.c.document_id.in_(
                 sa.select(document_periods.c.document_id).where(document_periods.c.period == period)))
+        if documents_ is not None:
+            found_query = found_query.where(cell_documents.c.document_id.in_(documents_))
         found = conn.execute(found_query).mappings().all()
         names = unit_names(conn, ALL, {r["unit_base"] for r in (*rows, *found)})
     disagree = []
@@ -63,7 +72,20 @@ def not_reported(store: Any, expected: list[dict[str, Any]]) -> list[dict[str, A
     return missing_reports(rows, expected)
 
 
-def attention(store: Any) -> dict[str, Any]:
-    """The run summary's part: conflicts and units not reported, after a refresh of what changed."""
+def conflict_count(store: Any) -> int:
+    """How many conflicts the store holds: disagreeing cells and totals ≠ parts (by index)."""
+    with store._read() as conn:
+        cells_ = conn.execute(sa.select(sa.func.count()).select_from(cells).where(
+            cells.c.variant == ALL, cells.c.conflict.is_(True))).scalar_one()
+        totals = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(cell_documents.c.conflicts), 0)).where(
+            cell_documents.c.variant == ALL)).scalar_one()
+    return int(cells_) + int(totals)
+
+
+def attention(store: Any, documents_: list[int] | None = None) -> dict[str, Any]:
+    """The run summary's part, after a refresh of what changed: the conflicts (those the run's
+    documents `documents_` take part in, when given: at a province's scale the store holds
+    thousands), how many the store holds in all, and the units not reported."""
     refresh(store)
-    return {"conflicts": conflicts(store), "not_reported": not_reported(store, store.expected_units())}
+    return {"conflicts": conflicts(store, documents_=documents_), "conflict_total": conflict_count(store),
+            "not_reported": not_reported(store, store.expected_units())}

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from pipeline.bench_grow import REPO, reporting_units, templates
 from pipeline.bench_scale import grow
+from pipeline.cells.attention import attention
 from pipeline.review import create_app
 from pipeline.review import overview as overview_module
 from pipeline.store import open_store
@@ -86,3 +87,29 @@ def test_only_the_first_conflicts_are_listed_and_the_count_says_how_many(
     assert alarms.count("<tr><td>") == 1 and 'href="/documents/' in alarms
     assert f"1 đầu tiên trong {counts[period]}" in page
     assert int(page.split('id="count-alarms">', 1)[1].split("<", 1)[0]) == counts[period]
+
+
+def test_a_run_summary_lists_the_conflicts_its_documents_take_part_in_and_counts_all(grown: str) -> None:
+    """At a province's scale the store holds thousands of conflicts: an inbox run's summary lists
+    those of its own documents; every conflict is some document's, and the count covers them all."""
+    store = open_store(grown)
+    try:
+        everything = attention(store)
+        listed = everything["conflicts"]
+        assert everything["conflict_total"] == len(listed) > 1
+        ids = [d["id"] for d in store.document_page(("loaded",), limit=REPORTS)]
+        assert len(ids) == REPORTS
+        key = repr
+        union: set[str] = set()
+        quiet = 0
+        for document_id in ids:
+            own = attention(store, [document_id])
+            assert own["conflict_total"] == len(listed)
+            assert {key(c) for c in own["conflicts"]} <= {key(c) for c in listed}
+            union |= {key(c) for c in own["conflicts"]}
+            quiet += not own["conflicts"]
+        assert union == {key(c) for c in listed}
+        assert 0 < quiet < REPORTS  # some documents are in no conflict, and they list none
+        assert attention(store, [])["conflicts"] == []
+    finally:
+        store.close()
