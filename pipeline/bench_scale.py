@@ -26,7 +26,9 @@ from pipeline.bench_grow import PERIODS, report, reporting_units, templates
 
 TARGETS = "targets at 100k: 50 reports < 30 s, export < 120 s and < 1 GB, pages < 1 s, one report flat ≤ 2×"
 COPY_CHUNK = 500  # copied reports per transaction
-LIST_PAGES = ("document list", "document list, page 100", "one document", "overview")
+LIST_PAGES = (
+    "document list", "document list, page 100", "one document", "overview", "overview, page 20", "unit"
+)
 PEAK_OF_CHILD = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
     " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
@@ -75,10 +77,11 @@ def scheduled_run(store: Any, source: list, units: list, number: int) -> float:
     from pipeline.cells.attention import attention
 
     began = time.perf_counter()
+    loaded = []
     for n in range(number, number + 50):
         document, figures, indicators = report(n, source, units)
-        store.load(document, figures, indicators=indicators)
-    attention(store)
+        loaded.append(store.load(document, figures, indicators=indicators).document_id)
+    attention(store, loaded)  # as the inbox flow's summary: the run's own conflicts, the store's count
     return time.perf_counter() - began
 
 
@@ -95,6 +98,8 @@ def export(url: str, out: Path) -> tuple[float, float]:
 
 def pages(url: str, names: tuple[str, ...]) -> dict[str, float]:
     """Seconds per review page, through the app itself (FastAPI's TestClient, no network)."""
+    from urllib.parse import quote
+
     from fastapi.testclient import TestClient
 
     from pipeline.review import create_app
@@ -102,31 +107,35 @@ def pages(url: str, names: tuple[str, ...]) -> dict[str, float]:
     client = TestClient(create_app(url), base_url="http://127.0.0.1")  # the local-only host check
     first = client.get("/documents")
     assert first.status_code == 200, first.text[:300]
+    last, code = _last_document(url)
     timings = {}
     for name, path in (
         ("document list", "/documents"),
         ("document list, page 100", "/documents?page=100"),
-        ("one document", "/documents/{last}"),
+        ("one document", f"/documents/{last}"),
         ("overview", "/"),
+        ("overview, page 20", "/?page=20"),
+        ("unit", f"/unit?code={quote(code)}"),
         ("indicators", "/indicators"),
     ):
         if name not in names:
             continue
-        target = path.format(last=_last_document(url))
         began = time.perf_counter()
-        response = client.get(target)
+        response = client.get(path)
         timings[name] = time.perf_counter() - began
-        assert response.status_code == 200, (target, response.status_code)
+        assert response.status_code == 200, (path, response.status_code)
     return timings
 
 
-def _last_document(url: str) -> int:
+def _last_document(url: str) -> tuple[int, str]:
+    """The newest current document's id and unit code."""
     from pipeline.store import open_store
 
     store = open_store(url)
     try:
         last = store.count_documents(("loaded",)) - 1
-        return int(store.document_page(("loaded",), offset=last, limit=1)[0]["id"])
+        row = store.document_page(("loaded",), offset=last, limit=1)[0]
+        return int(row["id"]), row["unit_code"] or ""
     finally:
         store.close()
 
