@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from pipeline.bench_grow import REPO, reporting_units, templates
 from pipeline.bench_scale import grow
-from pipeline.cells.attention import attention
+from pipeline.cells.attention import attention, conflicts, period_conflicts
+from pipeline.cells.overview import periods as store_periods
 from pipeline.review import create_app
 from pipeline.review import overview as overview_module
 from pipeline.store import open_store
@@ -111,5 +112,26 @@ def test_a_run_summary_lists_the_conflicts_its_documents_take_part_in_and_counts
         assert union == {key(c) for c in listed}
         assert 0 < quiet < REPORTS  # some documents are in no conflict, and they list none
         assert attention(store, [])["conflicts"] == []
+    finally:
+        store.close()
+
+
+def test_a_periods_first_conflicts_are_the_first_of_the_full_list(grown: str) -> None:
+    """Sorted and cut in the store, the overview's conflicts are the full list's first ones."""
+    store = open_store(grown)
+    seen = {"documents_disagree": 0, "total_differs_from_parts": 0}
+    try:
+        for period in store_periods(store):
+            every = conflicts(store, period)
+            for c in every:
+                seen[c["type"]] += 1
+            disagree = [c for c in every if c["type"] == "documents_disagree"]
+            alarms = [c for c in every if c["type"] == "total_differs_from_parts"]
+            for limit in (1, 3, 1000):
+                page = period_conflicts(store, period, limit)
+                assert page["disagreements"] == disagree[:limit], period
+                assert page["alarms"] == alarms[:limit], period
+                assert (page["disagreement_count"], page["alarm_count"]) == (len(disagree), len(alarms))
+        assert all(seen.values()), seen  # both kinds were there to be cut
     finally:
         store.close()

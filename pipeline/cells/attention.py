@@ -23,32 +23,68 @@ def conflicts(
     """Disagreeing cells in the consolidated table's order, then totals ≠ parts by their totals' ids,
     as `consolidate(store).conflicts` lists them (only `period`'s when one is given; only those
     the documents `documents_` take part in when given: a run's own)."""
-    cell_query = sa.select(cells).where(cells.c.variant == ALL, cells.c.conflict.is_(True))
-    if period is not None:
-        cell_query = cell_query.where(cells.c.period == period)
+    cell_query = _disagreeing(period)
     if documents_ is not None:
         cell_query = cell_query.where(cells.c.line_key.in_(
             sa.select(document_lines.c.line_key).where(
                 document_lines.c.variant == ALL, document_lines.c.document_id.in_(documents_))))
+    found_query = _alarmed(period)
+    if documents_ is not None:
+        found_query = found_query.where(cell_documents.c.document_id.in_(documents_))
     with store._read() as conn:
         rows = conn.execute(cell_query).mappings().all()
-        found_query = sa.select(cell_documents).where(
-            cell_documents.c.variant == ALL, cell_documents.c.conflicts > 0
-        )
-        if period is not None:  # only the period's documents (their findings hold every mark: large)
-            found_query = found_query.where(cell_documents.c.document_id.in_(
-                sa.select(document_periods.c.document_id).where(document_periods.c.period == period)))
-        if documents_ is not None:
-            found_query = found_query.where(cell_documents.c.document_id.in_(documents_))
         found = conn.execute(found_query).mappings().all()
         names = unit_names(conn, ALL, {r["unit_base"] for r in (*rows, *found)})
-    disagree = []
+    disagree = _disagreements(rows, names)
+    disagree.sort(key=lambda c: tuple(c[k] for k in LINE_KEYS))
+    return disagree + _alarms(found, names, period)
+
+
+def period_conflicts(store: Any, period: str, limit: int) -> dict[str, Any]:
+    """A period's first `limit` disagreements (by the cells' keys, sorted in the store) and alarms,
+    and how many of each: the overview of a province's period lists a page, not thousands."""
+    order = [cells.c[k] for k in ("period", "unit_base", "unit_code", *LINE_KEYS[2:])]
+    with store._read() as conn:
+        rows = conn.execute(_disagreeing(period).order_by(*order).limit(limit)).mappings().all()
+        count = conn.execute(
+            sa.select(sa.func.count()).select_from(_disagreeing(period).subquery())
+        ).scalar_one()
+        found = conn.execute(_alarmed(period)).mappings().all()
+        names = unit_names(conn, ALL, {r["unit_base"] for r in (*rows, *found)})
+    alarms = _alarms(found, names, period)
+    return {"disagreements": _disagreements(rows, names), "disagreement_count": int(count),
+            "alarms": alarms[:limit], "alarm_count": len(alarms)}
+
+
+def _disagreeing(period: str | None) -> sa.Select:
+    """Cells whose documents disagree (of one period when given), by the conflict index."""
+    query = sa.select(cells).where(cells.c.variant == ALL, cells.c.conflict.is_(True))
+    return query if period is None else query.where(cells.c.period == period)
+
+
+def _alarmed(period: str | None) -> sa.Select:
+    """Documents with a total that differs from its parts (of one period's documents when given:
+    their findings hold every mark, so only these are read)."""
+    query = sa.select(cell_documents).where(cell_documents.c.variant == ALL, cell_documents.c.conflicts > 0)
+    if period is None:
+        return query
+    return query.where(cell_documents.c.document_id.in_(
+        sa.select(document_periods.c.document_id).where(document_periods.c.period == period)))
+
+
+def _disagreements(rows: list[Any], names: dict[tuple[str, str], str]) -> list[dict[str, Any]]:
+    """Disagreeing cells as conflicts, named as the table names their units."""
+    found = []
     for row in rows:
         line = {k: row[k] for k in LINE_KEYS if k != "reporting_unit"}
         line["reporting_unit"] = names[(row["unit_base"], row["unit_code"])]
-        disagree.append({**{k: line[k] for k in LINE_KEYS}, "type": "documents_disagree",
-                         "detail": row["conflict_detail"], "used": row["conflict_used"]})
-    disagree.sort(key=lambda c: tuple(c[k] for k in LINE_KEYS))
+        found.append({**{k: line[k] for k in LINE_KEYS}, "type": "documents_disagree",
+                      "detail": row["conflict_detail"], "used": row["conflict_used"]})
+    return found
+
+
+def _alarms(found: list[Any], names: dict[tuple[str, str], str], period: str | None) -> list[dict[str, Any]]:
+    """Totals ≠ parts from the documents' findings, by their totals' ids (of `period` when given)."""
     totals = [
         {**conflict, "reporting_unit": names[(row["unit_base"], row["unit_code"])]}
         for row in found
@@ -56,7 +92,7 @@ def conflicts(
         if period is None or conflict["period"] == period
     ]
     totals.sort(key=lambda c: c["total_id"])
-    return disagree + [{k: v for k, v in c.items() if k != "total_id"} for c in totals]
+    return [{k: v for k, v in c.items() if k != "total_id"} for c in totals]
 
 
 def not_reported(store: Any, expected: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -7,11 +7,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pipeline.cells.attention import conflicts, not_reported
+from pipeline.cells.attention import conflicts, not_reported, period_conflicts
 from pipeline.cells.read import unit_names
 from pipeline.cells.refresh import refresh
 
-__all__ = ["conflicts", "links", "not_reported", "periods", "refresh", "reported", "reported_totals"]
+__all__ = ["conflicts", "links", "not_reported", "period_conflicts", "periods", "refresh", "reported",
+           "reported_totals"]
 from pipeline.consolidate import NO_PERIOD
 from pipeline.normalise.catalogue import fold
 from pipeline.store.cells_schema import VARIANTS, cell_documents, document_periods

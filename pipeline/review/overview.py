@@ -35,15 +35,13 @@ def period_overview(store: Store, period: str = "", page: int = 1) -> dict[str, 
     reported = cells_overview.reported(
         store, chosen, expected, offset=(page - 1) * REPORTED_PAGE, limit=REPORTED_PAGE
     ) if chosen else []
-    found = cells_overview.conflicts(store, chosen)
-    disagreements = [c for c in found if c["type"] == "documents_disagree"]
-    alarms = [c for c in found if c["type"] == "total_differs_from_parts"]
-    shown = disagreements[:CONFLICTS_SHOWN] + alarms[:CONFLICTS_SHOWN]
-    labelled = {
-        id(c): {**c, "type_label": word("conflict_types", c["type"]), "kind_label": word("kinds", c["kind"]),
-                "links": links}
+    found = cells_overview.period_conflicts(store, chosen, CONFLICTS_SHOWN)
+    shown = found["disagreements"] + found["alarms"]
+    labelled = [
+        {**c, "type_label": word("conflict_types", c["type"]), "kind_label": word("kinds", c["kind"]),
+         "links": links}
         for c, links in zip(shown, cells_overview.links(store, chosen, shown), strict=True)
-    }
+    ]
     return {
         "periods": periods,
         "period": chosen,
@@ -57,8 +55,8 @@ def period_overview(store: Store, period: str = "", page: int = 1) -> dict[str, 
         "unreviewed": totals["unreviewed"],
         "unclassified": totals["unclassified"],
         "figures": totals["figures"],
-        "disagreements": [labelled[id(c)] for c in disagreements[:CONFLICTS_SHOWN]],
-        "disagreement_count": len(disagreements),
-        "alarms": [labelled[id(c)] for c in alarms[:CONFLICTS_SHOWN]],
-        "alarm_count": len(alarms),
+        "disagreements": labelled[: len(found["disagreements"])],
+        "disagreement_count": found["disagreement_count"],
+        "alarms": labelled[len(found["disagreements"]) :],
+        "alarm_count": found["alarm_count"],
     }
