@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.cells.read import unit_names
 from pipeline.cells.refresh import refresh
-from pipeline.store.cells_schema import VARIANTS, cell_series, cells
+from pipeline.reporting_unit import parent_name
+from pipeline.store.cells_schema import VARIANTS, cell_documents, cell_series, cells
 
 SERIES_KEYS = ("indicator_code", "kind", "unit", "per")
 ROW_COLUMNS = ["period", "reporting_unit", "level", "indicator_code", "kind", "unit", "per", "modality",
@@ -31,9 +31,20 @@ class StoredSeries:
         self.variant = VARIANTS["reviewed" if reviewed_only else "all"]
         self.modality = modality
         self.kinds = tuple(kinds)
-        with store._read() as conn:
-            self.names = unit_names(conn, self.variant)
-        self.pairs = {shown: pair for pair, shown in self.names.items()}
+        self.pairs: dict[str, tuple[str, str]] = {}  # the units met so far, by shown name
+
+    def _codes(self) -> Any:
+        """How many codes the row's unit name is stored under (a seek per row in the names' index)."""
+        found = cell_documents.alias("named")
+        return (sa.select(sa.func.count(sa.distinct(found.c.unit_code)))
+                .where(found.c.variant == self.variant, found.c.unit_base == cells.c.unit_base)
+                .scalar_subquery().label("codes"))
+
+    def _name(self, base: str, code: str, codes: int) -> str:
+        """The unit's shown name, as `pipeline.cells.read.unit_names` gives it; remembered for its trend."""
+        shown = f"{base} ({parent_name(code)})" if codes > 1 and code else base
+        self.pairs[shown] = (base, code)
+        return shown
 
     def _where(self) -> list[Any]:
         """The cells a chart may show: this variant and modality, a known indicator, a charted kind."""
@@ -57,14 +68,14 @@ class StoredSeries:
         chosen = sa.select(cells.c.unit_base, cells.c.unit_code).where(*self._series(series),
                                                                        cells.c.period == period)
         counted = sa.func.count(sa.distinct(cells.c.period)).label("periods")
-        query = (sa.select(cells.c.unit_base, cells.c.unit_code, counted)
+        query = (sa.select(cells.c.unit_base, cells.c.unit_code, counted, self._codes())
                  .where(*self._series(series), cells.c.period.in_(list(alike)),
                         sa.tuple_(cells.c.unit_base, cells.c.unit_code).in_(chosen))
                  .group_by(cells.c.unit_base, cells.c.unit_code))
         found: dict[str, int] = {}
         with self.store._read() as conn:
-            for base, code, periods in conn.execute(query):
-                shown = self.names.get((base, code), base)
+            for base, code, periods, codes in conn.execute(query):
+                shown = self._name(base, code, codes)
                 found[shown] = max(found.get(shown, 0), int(periods))
         return found
 
@@ -73,7 +84,7 @@ class StoredSeries:
         return self._rows([*self._series(series), cells.c.period == period])
 
     def unit_rows(self, series: dict[str, str], unit: str) -> pd.DataFrame:
-        """One unit's lines of the series, in every period (its trend)."""
+        """One unit's lines of the series, in every period (its trend); a unit met before on the page."""
         if unit not in self.pairs:
             return pd.DataFrame(columns=ROW_COLUMNS)
         base, code = self.pairs[unit]
@@ -81,10 +92,9 @@ class StoredSeries:
 
     def _rows(self, where: list[Any]) -> pd.DataFrame:
         columns = [cells.c[k] for k in ROW_COLUMNS if k != "reporting_unit"]
-        query = sa.select(*columns, cells.c.unit_base, cells.c.unit_code).where(*where)
+        query = sa.select(*columns, cells.c.unit_base, cells.c.unit_code, self._codes()).where(*where)
         with self.store._read() as conn:
             rows = [dict(r) for r in conn.execute(query).mappings()]
         for row in rows:
-            pair = (row.pop("unit_base"), row.pop("unit_code"))
-            row["reporting_unit"] = self.names.get(pair, pair[0])
+            row["reporting_unit"] = self._name(row.pop("unit_base"), row.pop("unit_code"), row.pop("codes"))
         return pd.DataFrame(rows, columns=ROW_COLUMNS)

@@ -93,16 +93,17 @@ def _default_series(widths: list[dict[str, Any]]) -> str:
 def _default_unit(counts: dict[str, int], chosen: pd.DataFrame) -> str:
     """Of the chosen period's units, the one with the most periods shaped like it (its trend says the
     most), then the one with the largest value in it (the comparison's first bar)."""
-    now = {r["reporting_unit"]: Decimal(str(r["value"])) for r in chosen.to_dict("records")}
+    now = {unit: Decimal(str(value)) for unit, value in zip(chosen["reporting_unit"].tolist(),
+                                                            chosen["value"].tolist(), strict=True)}
     return sorted(counts.items(), key=lambda item: (-item[1], -now.get(item[0], Decimal(0)), item[0]))[0][0]
 
 
 def _bars(rows: pd.DataFrame, label_column: str) -> list[Bar]:
     """A bar per line: its unit's or period's name, its value, written as the workbook writes it."""
+    columns = (rows[k].tolist() for k in (label_column, "value", "shown", "unit", "per"))
     return [
-        Bar(label=str(row[label_column]), value=Decimal(str(row["value"])),
-            shown=f"{row['shown']} {measure(row['unit'], row['per'])}".strip())
-        for row in rows.to_dict("records")
+        Bar(label=str(name), value=Decimal(str(value)), shown=f"{shown} {measure(unit, per)}".strip())
+        for name, value, shown, unit, per in zip(*columns, strict=True)
     ]
 
 

@@ -119,7 +119,8 @@ sa.Index("ix_cells_conflict", cells.c.variant, cells.c.conflict)
 # the charts page (0005): one indicator × period's cells sought by this index, and one unit's lines
 # of an indicator (its trend) checked in the index before any row is read
 sa.Index("ix_cells_series", cells.c.variant, cells.c.modality, cells.c.indicator_code, cells.c.kind,
-         cells.c.unit, cells.c.per, cells.c.period, cells.c.unit_base, cells.c.unit_code)
+         cells.c.unit, cells.c.per, cells.c.period, cells.c.unit_base, cells.c.unit_code, cells.c.level,
+         cells.c.value, cells.c.shown)  # every column a bar needs: the bars read from the index alone
 
 # How many cells each indicator (in its unit of measure) has in each period (0005), kept with the
 # cells: the charts page offers its choices from these rows, not from a million cells.

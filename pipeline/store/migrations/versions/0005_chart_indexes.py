@@ -8,7 +8,8 @@ At a province's scale (a million cells) the charts page must not read every cell
 indicators and periods: `cell_series` counts the cells of each indicator (in its unit of measure)
 and period, kept by `pipeline.cells.refresh` with the cells and filled here from an existing
 store's cells; `ix_cells_series` seeks the chosen indicator × period, and one unit's lines of the
-indicator (its trend); `ix_cell_documents_unit_code` gives the units' names from the index alone.
+indicator (its trend), and holds every column a bar needs (no row is read);
+`ix_cell_documents_unit_code` gives the units' names from the index alone.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ depends_on = None
 
 INDEXES = (
     ("ix_cells_series", "cells",
-     ["variant", "modality", "indicator_code", "kind", "unit", "per", "period", "unit_base", "unit_code"]),
+     ["variant", "modality", "indicator_code", "kind", "unit", "per", "period", "unit_base", "unit_code",
+      "level", "value", "shown"]),
     ("ix_cell_documents_unit_code", "cell_documents", ["variant", "unit_base", "unit_code"]),
 )
 
