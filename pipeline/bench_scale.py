@@ -96,8 +96,9 @@ def export(url: str, out: Path) -> tuple[float, float]:
     return time.perf_counter() - began, int(done.stdout.strip().splitlines()[-1]) / 1024
 
 
-def pages(url: str, names: tuple[str, ...]) -> dict[str, float]:
-    """Seconds per review page, through the app itself (FastAPI's TestClient, no network)."""
+def pages(url: str, names: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """Seconds per review page, wall and CPU (this process's, the handler's thread included: what the
+    page costs when the shared machine is busy), through the app itself (TestClient, no network)."""
     from urllib.parse import quote
 
     from fastapi.testclient import TestClient
@@ -120,9 +121,9 @@ def pages(url: str, names: tuple[str, ...]) -> dict[str, float]:
     ):
         if name not in names:
             continue
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
-        timings[name] = time.perf_counter() - began
+        timings[name] = (time.perf_counter() - began, time.process_time() - cpu)
         assert response.status_code == 200, (path, response.status_code)
     return timings
 
@@ -167,13 +168,13 @@ def bench(url: str, sizes: list[int], workdir: Path, skip_pages: tuple[str, ...]
         run = scheduled_run(store, source, units, loaded + 5)
         print(f"  scheduled run, 50 new reports + tables: {run:.1f} s", flush=True)
         loaded += 55
-        for name, seconds in pages(url, LIST_PAGES).items():
-            print(f"  page {name}: {seconds * 1000:.0f} ms", flush=True)
+        for name, (seconds, cpu) in pages(url, LIST_PAGES).items():
+            print(f"  page {name}: {seconds * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)", flush=True)
         seconds, peak = export(url, workdir / f"export-{size}")
         print(f"  export (figures.csv, consolidated.csv, .xlsx): {seconds:.1f} s, peak {peak:.0f} MB",
               flush=True)
-        for name, seconds in pages(url, ("indicators",)).items():  # a chart per indicator, a bar per unit
-            print(f"  page {name}: {seconds * 1000:.0f} ms", flush=True)
+        for name, (seconds, cpu) in pages(url, ("indicators",)).items():  # choices grouped, one chart read
+            print(f"  page {name}: {seconds * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)", flush=True)
     store.close()
 
 

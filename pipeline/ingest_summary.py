@@ -55,6 +55,15 @@ def explanations(results: list[LoadResult], store: Store) -> list[str]:
         if result.status == "superseded" and result.superseded_id is not None:
             older = store.document(result.superseded_id)["path"]
             lines.append(f"  ↻ {result.path}\n    thay / replaces {older}")
+    for result in results:  # the later of two copies names the earlier; the pair is told once
+        other = store.document(result.document_id)["ambiguous_with"] if result.status == "loaded" else None
+        if other is not None and other < result.document_id:
+            earlier = store.document(other)["path"]
+            lines.append(
+                f"  ⚠ {result.path}\n    cùng ngày với / same day as {earlier}: số liệu khác,"
+                " cả hai được giữ, không cộng; cán bộ chọn bản dùng (trang Tổng quan, mục Mâu thuẫn) /"
+                " different figures: both kept, never added; an officer chooses (overview page, conflicts)"
+            )
     return lines
 
 

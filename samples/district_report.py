@@ -170,6 +170,14 @@ def resubmission(plan: Plan, original_name: str, days_later: int, suffix: str, r
     )
 
 
+def same_day_copy(plan: Plan, suffix: str, rng: random.Random) -> Plan:
+    """Another copy sent the same day: same unit, period and date, the fund's figure different, so
+    nothing tells which one holds (an officer must choose; it is neither summed nor replaced)."""
+    figures = dict(plan.figures)
+    figures["fund"] += rng.randrange(2, 30) * 500_000
+    return replace(plan, file_stem=f"{plan.file_stem}{suffix}", figures=figures)
+
+
 def used_figures(plan: Plan, other_periods: bool = False) -> dict[str, int]:
     """The figures the report's text states for its own period (or, other_periods, for an earlier one)."""
     named = {name for text in plan.paragraphs for name in re.findall(r"\{(\w+)\}", text)}

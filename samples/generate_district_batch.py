@@ -3,8 +3,9 @@
 Each batch (defined in samples/district_batch.yaml) is the half-year reports of real units (names
 and codes from the package vietnamadminunits): the Ủy ban MTTQ Việt Nam of every commune of one
 district before 1 July 2025, or of some wards/communes of one province after it. One unit never
-reports, one sends a corrected copy ("…_sua lai.docx", later date, one figure changed), one report
-comes from a unit nobody asked (a commune's women's union or People's Committee). Layouts are mixed:
+reports, one sends a corrected copy ("…_sua lai.docx", later date, one figure changed), one sends two
+different copies dated the same day (a conflict an officer must settle), one report comes from a unit
+nobody asked (a commune's women's union or People's Committee). Layouts are mixed:
 .docx with the header in a borderless two-column table or on tab stops, .txt (CRLF, part NFD) and
 .pdf. answer_key.json says, for every file, who reported and for which period; expected_units.yaml
 and .csv are the list an officer writes of who must report.
@@ -33,7 +34,14 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the helper modules beside this script
 
-from district_report import Plan, compose, plan_report, resubmission, used_figures  # noqa: E402
+from district_report import (  # noqa: E402
+    Plan,
+    compose,
+    plan_report,
+    resubmission,
+    same_day_copy,
+    used_figures,
+)
 from district_units import Area, new_province_units, old_district_units  # noqa: E402
 from district_writers import print_pdfs, write_docx_table, write_docx_tabs, write_txt  # noqa: E402
 
@@ -105,6 +113,10 @@ def plan_batch(batch: dict, vocab: dict) -> tuple[list[Area], list[Plan]]:
     plans.append(
         plan_report(_area(areas, extra["unit"]), extra["org"], len(areas), style, batch, vocab, rng, areas)
     )
+    copy = batch.get("same_day_copy")
+    if copy:  # last, so the documents drawn before keep their random draws
+        first = next(plan for plan in plans if plan.area == _area(areas, copy["unit"]) and plan.org == "MTTQ")
+        plans.append(same_day_copy(first, copy["suffix"], rng))
     names = [file_name(plan) for plan in plans]
     if len(set(names)) != len(names):
         raise ValueError(f"two documents of the batch share a file name: {sorted(names)}")
@@ -121,6 +133,15 @@ def unit_entry(area: Area, org: str, vocab: dict) -> dict:
     }
 
 
+def _same_day_as(plan: Plan, plans: list[Plan]) -> list[str]:
+    """The other copies of the same unit and date whose figures differ: a conflict to review."""
+    return sorted(
+        file_name(other) for other in plans
+        if other is not plan and (other.area, other.org, other.issued) == (plan.area, plan.org, plan.issued)
+        and other.figures != plan.figures
+    )
+
+
 def answer_key(name: str, batch: dict, vocab: dict, areas: list[Area], plans: list[Plan]) -> dict:
     """The machine answer key (stable snake_case JSON)."""
     period = {k: batch["period"][k] for k in ("label", "start", "end")}
@@ -132,6 +153,7 @@ def answer_key(name: str, batch: dict, vocab: dict, areas: list[Area], plans: li
             "date": plan.issued.isoformat(),
             "period": period,
             "replaces": plan.replaces,
+            "same_day_as": _same_day_as(plan, plans),
             "style": plan.style,
             "issuer_form": plan.issuer_form,
             "period_written": plan.period_form.format(year=batch["period"]["year"]),

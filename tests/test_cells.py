@@ -35,9 +35,15 @@ def frames_equal(left, right) -> None:
 
 
 def same_as_full(store, **options) -> None:
-    """The stored cells read back equal a consolidation of every figure, field by field."""
+    """The stored cells read back equal a consolidation of every figure, field by field (and the
+    charts page's count of cells per indicator and period equals the cells)."""
     full = consolidate(store, **options)
     kept = consolidation(store, **options)
+    series = "variant, modality, indicator_code, kind, unit, per, period"
+    with store.engine.connect() as conn:
+        counted = conn.exec_driver_sql(f"SELECT {series}, lines FROM cell_series ORDER BY {series}").all()
+        grouped = f"SELECT {series}, count(*) FROM cells GROUP BY {series} ORDER BY {series}"
+        assert counted == conn.exec_driver_sql(grouped).all()
     frames_equal(kept.consolidated, full.consolidated)
     if options.get("as_of") is None:  # the charts page reads the lines alone
         only = {k: v for k, v in options.items() if k == "reviewed_only"}

@@ -30,6 +30,7 @@ def test_migrations_build_exactly_the_schema_the_code_queries(store):
         # the consolidated cells kept in the store (0004, pipeline/cells)
         "consolidation_dirty", "consolidation_state", "cell_documents", "document_periods", "document_lines",
         "cells",
+        "cell_series",  # the charts page's choices: cells per indicator and period (0005)
     }
 
 

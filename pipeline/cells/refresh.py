@@ -5,11 +5,14 @@ The store queues a document whenever its figures, review state, status or unit c
 (`pipeline.store.cells_schema.mark_dirty`); a refresh takes the queue in chunks, each in one write
 transaction, so an inbox run of 50 reports costs the same at 100 stored reports as at 100,000.
 An edited catalogue (another way to combine a line) queues every document: that is `rebuild`.
+Each write of cells also counts, per indicator and period, the cells added and gone (`cell_series`,
+the charts page's choices).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,8 +22,10 @@ from pipeline.cells.compute import DocumentCells, compute
 from pipeline.cells.lines import across_documents
 from pipeline.normalise.catalogue import Indicator, store_catalogue
 from pipeline.store.cells_schema import (
+    SERIES_COLUMNS,
     VARIANTS,
     cell_documents,
+    cell_series,
     cells,
     consolidation_dirty,
     consolidation_state,
@@ -73,7 +78,8 @@ def rebuild(store: Any) -> int:
     """Recompute every current document and every cell (old stores, or to check the increments)."""
     with store._write() as conn:
         _lock(conn)
-        for table in (cells, document_lines, cell_documents, document_periods, consolidation_state):
+        tables = (cells, cell_series, document_lines, cell_documents, document_periods, consolidation_state)
+        for table in tables:
             conn.execute(table.delete())
         _queue_all(conn)
     return refresh(store)
@@ -141,9 +147,13 @@ def _write_documents(conn: sa.Connection, variant: int, computed: dict[int, Docu
 def write_cells(conn: sa.Connection, variant: int, keys: Iterable[str]) -> None:
     """Each touched cell again from the document lines that share its key (none left: no cell)."""
     keys = sorted(keys)
+    counts: Counter[tuple[Any, ...]] = Counter()  # cells per series and period: gone −1, written +1
+    group = [cells.c[k] for k in SERIES_COLUMNS]
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        conn.execute(cells.delete().where(cells.c.variant == variant, cells.c.line_key.in_(chunk)))
+        where = (cells.c.variant == variant, cells.c.line_key.in_(chunk))
+        counts.subtract(tuple(r) for r in conn.execute(sa.select(*group).where(*where)))
+        conn.execute(cells.delete().where(*where))
         rows = conn.execute(
             sa.select(document_lines)
             .where(document_lines.c.variant == variant, document_lines.c.line_key.in_(chunk))
@@ -152,3 +162,21 @@ def write_cells(conn: sa.Connection, variant: int, keys: Iterable[str]) -> None:
         merged = across_documents([dict(r) for r in rows])
         if merged:
             conn.execute(cells.insert(), [{**cell, "variant": variant} for cell in merged])
+            counts.update(tuple(variant if k == "variant" else c[k] for k in SERIES_COLUMNS) for c in merged)
+    count_series(conn, counts)
+
+
+def count_series(conn: sa.Connection, counts: Counter[tuple[Any, ...]]) -> None:
+    """Add each change of a series' number of cells in a period to `cell_series` (none left: no row)."""
+    changed = [(key, n) for key, n in sorted(counts.items()) if n]
+    if not changed:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    for key, n in changed:
+        row = dict(zip(SERIES_COLUMNS, key, strict=True))
+        conn.execute(insert(cell_series).values(**row, lines=n).on_conflict_do_update(
+            index_elements=list(SERIES_COLUMNS), set_={"lines": cell_series.c.lines + n}))
+    conn.execute(cell_series.delete().where(cell_series.c.lines <= 0))

@@ -79,8 +79,11 @@ def _svg(width: int, height: int, title: str, body: list[str], kind: str) -> Mar
     )
 
 
-def compare_chart(title: str, subtitle: str, bars: list[Bar], colour: str = "#4a7bd0") -> Markup:
-    """Units of one period side by side: bars sorted from the largest value, each labelled in full."""
+def compare_chart(
+    title: str, subtitle: str, bars: list[Bar], colour: str = "#4a7bd0", note: str = ""
+) -> Markup:
+    """Units of one period side by side: bars sorted from the largest value, each labelled in full;
+    `note` (what is left out) is written under the last bar, so the chart says it when read alone."""
     ordered = sorted(bars, key=lambda b: (-b.value, b.label))
     top = max((b.value for b in ordered), default=Decimal(0))
     room = WIDTH - 2 * MARGIN - VALUE_ROOM
@@ -98,6 +101,9 @@ def compare_chart(title: str, subtitle: str, bars: list[Bar], colour: str = "#4a
         )
         body.append(_text(MARGIN + length + 6, y + BAR - 5, bar.shown, cls="bar-value", weight="bold"))
         y += BAR + 10
+    for line in wrapped(note, 110) if note else []:
+        y += LINE + 2
+        body.append(_text(MARGIN, y, line, cls="chart-note", size=12, weight="bold"))
     return _svg(WIDTH, y + MARGIN, title, body, "compare")
 
 

@@ -50,6 +50,9 @@ cell_documents = sa.Table(
 )
 sa.Index("ix_cell_documents_unit", cell_documents.c.variant, cell_documents.c.unit_base)
 sa.Index("ix_cell_documents_conflicts", cell_documents.c.variant, cell_documents.c.conflicts)
+# the units' shown names (pipeline.cells.read.unit_names) from the index alone (0005)
+sa.Index("ix_cell_documents_unit_code", cell_documents.c.variant, cell_documents.c.unit_base,
+         cell_documents.c.unit_code)
 
 # The overview's per-document numbers for each period its figures name (every current figure).
 document_periods = sa.Table(
@@ -113,6 +116,27 @@ cells = sa.Table(
 )
 sa.Index("ix_cells_period", cells.c.variant, cells.c.period)
 sa.Index("ix_cells_conflict", cells.c.variant, cells.c.conflict)
+# the charts page (0005): one indicator × period's cells sought by this index, and one unit's lines
+# of an indicator (its trend) checked in the index before any row is read
+sa.Index("ix_cells_series", cells.c.variant, cells.c.modality, cells.c.indicator_code, cells.c.kind,
+         cells.c.unit, cells.c.per, cells.c.period, cells.c.unit_base, cells.c.unit_code, cells.c.level,
+         cells.c.value, cells.c.shown)  # every column a bar needs: the bars read from the index alone
+
+# How many cells each indicator (in its unit of measure) has in each period (0005), kept with the
+# cells: the charts page offers its choices from these rows, not from a million cells.
+SERIES_COLUMNS = ("variant", "modality", "indicator_code", "kind", "unit", "per", "period")
+cell_series = sa.Table(
+    "cell_series",
+    metadata,
+    sa.Column("variant", sa.SmallInteger, primary_key=True, autoincrement=False),
+    sa.Column("modality", sa.String(10), primary_key=True),
+    sa.Column("indicator_code", sa.String(60), primary_key=True),
+    sa.Column("kind", sa.String(12), primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("per", sa.Text, primary_key=True),
+    sa.Column("period", sa.Text, primary_key=True),
+    sa.Column("lines", sa.Integer, nullable=False),
+)
 
 
 def mark_dirty(conn: sa.Connection, document_ids: Iterable[int | None]) -> None:

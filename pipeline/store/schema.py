@@ -71,6 +71,8 @@ sa.Index(
     "ix_documents_report_key", documents.c.issuer, documents.c.period, documents.c.doc_type, documents.c.stem
 )
 sa.Index("ix_documents_unit_period", documents.c.unit_code, documents.c.period_key, documents.c.doc_kind)
+# the review page's list and counts by status (0006): a page is a seek, a count reads the index alone
+sa.Index("ix_documents_status", documents.c.status, documents.c.id, documents.c.figure_count)
 
 document_texts = sa.Table(
     "document_texts",
