@@ -166,3 +166,14 @@ def test_a_cell_says_when_its_number_is_not_exact_and_lists_what_it_adds(sqlite_
     sheet = openpyxl.load_workbook(paths["consolidated.xlsx"]).worksheets[0]
     texts = [c.value for row in sheet.iter_rows(min_row=6) for c in row[4:] if isinstance(c.value, str)]
     assert any(t.startswith("> ") for t in texts)
+
+
+def test_figures_csv_from_a_second_process_is_the_same_file(sqlite_store, seed, tmp_path):
+    """A large store's figures.csv is written by a process of its own meanwhile: byte for byte the same."""
+    sqlite_store.load(*seed("000"))
+    sqlite_store.load(*seed("002"))
+    one = export_all(sqlite_store, tmp_path / "one", jobs=1)
+    two = export_all(sqlite_store, tmp_path / "two", jobs=2)
+    assert one["figures.csv"].read_bytes() == two["figures.csv"].read_bytes()
+    assert one["consolidated.csv"].read_bytes() == two["consolidated.csv"].read_bytes()
+    assert len(read_csv(two["figures.csv"])) == len(sqlite_store.figures())
