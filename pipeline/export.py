@@ -93,15 +93,19 @@ def plain(value: Any) -> Any:
 
 
 def csv_cell(value: Any) -> Any:
-    """`plain(csv_safe(value))` by the value's type: plain text (most cells) costs one look at its
-    first character; numbers are checked against the bound (figures.csv holds millions of cells)."""
+    """`plain(csv_safe(value))` by the value's type: text costs one look at its first character,
+    a number one comparison with the bound (figures.csv holds millions of cells)."""
     kind = type(value)
     if kind is str:
         return csv_safe(value) if value[:1] in FORMULA_FIRST else value
     if value is None:
         return ""
+    if kind is bool:
+        return "1" if value else "0"
     if kind is int:
         return value if -SMALL < value < SMALL else plain(csv_safe(value))
+    if kind is float and -SMALL < value < SMALL:  # NaN fails the comparison
+        return str(int(value)) if value.is_integer() else value
     if kind is Decimal and value.is_finite() and -SMALL < value < SMALL:
         return decimal_text(value)
     return plain(csv_safe(value))
@@ -121,8 +125,10 @@ class CsvFile:
 
     def write(self, row: dict[str, Any]) -> None:
         """One row from a dict; fields it lacks are empty."""
-        get = row.get
-        self.writer.writerow([csv_cell(get(k)) for k in self.fields])
+        first = FORMULA_FIRST
+        self.writer.writerow(
+            [v if type(v) is str and v[:1] not in first else csv_cell(v) for v in map(row.get, self.fields)]
+        )
 
     def __exit__(self, *_: object) -> None:
         self.handle.close()

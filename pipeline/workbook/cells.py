@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.safe_cells import OUT_OF_BOUNDS, needs_quote, within_bounds
+from pipeline.safe_cells import FORMULA_STARTS, OUT_OF_BOUNDS, needs_quote, within_bounds
 from pipeline.workbook.xlsx import Book, Style
 
 INTEGER_FORMAT = "#,##0"
@@ -19,6 +19,8 @@ CONFLICT_FILL = "F8CBAD"
 HEADER_FILL = "D9E1F2"
 TITLE_SIZE = 13
 LINE_HEIGHT = 14.0
+FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
+SMALL = 10**15  # integers below this are within pipeline.bounds without asking
 
 Cell = tuple[Any, int]
 
@@ -48,17 +50,25 @@ class Cells:
     def text(self, value: Any, *, wrap: bool = False, bold: bool = False, size: float = 11, fill: str = "",
              right: bool = False) -> Cell:
         """Every text a person reads goes through here: formula-like text gets the quote prefix."""
-        if is_missing(value):
+        if type(value) is str:  # most cells: no missing-value test
+            text = value
+        elif is_missing(value):
             return ("", self._style("General", bold, size, fill, wrap, right, False))
-        text = str(value)
-        return (text, self._style("General", bold, size, fill, wrap, right, needs_quote(text)))
+        else:
+            text = str(value)
+        quote = text[:1] in FORMULA_FIRST and needs_quote(text)
+        return (text, self._style("General", bold, size, fill, wrap, right, quote))
 
     def number(self, value: Any, *, suffix: str = "", fill: str = "", bold: bool = False) -> Cell:
         """A real number (never text) with thousands grouping; `suffix` shows a mark after it (Σ, ?)."""
+        if type(value) is int and -SMALL < value < SMALL:  # counts: no decimal detour
+            shown = INTEGER_FORMAT + (f'" {suffix}"' if suffix else "")
+            return (value, self._style(shown, bold, 11, fill, False, False, False))
         if is_missing(value) or value == "":
             return ("", self._style("General", bold, 11, fill, False, False, False))
-        value = Decimal(str(value))
-        if not within_bounds(value):  # a stored value past the bound must not break the whole export
+        value = value if type(value) is Decimal else Decimal(str(value))
+        # a stored value past the bound must not break the whole export
+        if not (value.is_finite() and -SMALL < value < SMALL) and not within_bounds(value):
             return self.text(OUT_OF_BOUNDS, fill=fill)
         whole = value == value.to_integral()
         shown = (INTEGER_FORMAT if whole else DECIMAL_FORMAT) + (f'" {suffix}"' if suffix else "")
@@ -74,8 +84,8 @@ def fitted_height(texts: list[tuple[str, float]]) -> float | None:
     height, they never grow it; None when one line is enough."""
     lines = 1
     for text, width in texts:
-        if not text:
-            continue
         room = max(width - 1, 4)
+        if len(text) * 0.95 <= room and "\n" not in text:  # one line (most cells): nothing to count
+            continue
         lines = max(lines, sum(ceil(len(part) * 0.95 / room) or 1 for part in text.split("\n")))
     return lines * LINE_HEIGHT if lines > 1 else None

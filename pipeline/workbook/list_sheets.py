@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from pipeline.workbook.cells import Cell, Cells, fitted_height, is_missing
@@ -86,6 +86,7 @@ def table_sheet(
     spool = rows if isinstance(rows, Spool) else spooled(rows)
     widths = [c.width for c in columns]
     wrapped = [i for i, c in enumerate(columns) if c.wrap and not c.number]
+    makers = [cells.number if c.number else partial(cells.text, wrap=c.wrap) for c in columns]
     entries = iter(spool)
     part, left = 1, spool.count
     while True:
@@ -99,13 +100,7 @@ def table_sheet(
         )
         print_setup(sheet, top, title)
         for _ in range(min(left, MAX_ROWS - sheet.rows)):
-            values = next(entries)
-            row: list[Cell | None] = []
-            for column, value in zip(columns, values, strict=True):
-                if column.number and not is_missing(value) and value != "":
-                    row.append(cells.number(Decimal(str(value))))
-                else:
-                    row.append(cells.text(value, wrap=column.wrap))
+            row: list[Cell | None] = [make(value) for make, value in zip(makers, next(entries), strict=True)]
             texts = [(row[i][0], widths[i]) for i in wrapped]  # type: ignore[index]
             cells.book.row(sheet, row, fitted_height(texts))
             left -= 1

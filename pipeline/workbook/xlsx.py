@@ -111,23 +111,32 @@ class Book:
             raise ValueError(f"sheet {sheet.title!r}: more than {MAX_COLUMNS} columns")
         shown = f' ht="{min(height, MAX_ROW_HEIGHT):g}" customHeight="1"' if height else ""
         parts = [f'<row r="{number}"{shown}>']
+        letters = self._letters
         for column, cell in enumerate(cells, 1):
             if cell is None:
                 continue
             value, style = cell
-            ref = f"{self.letter(column)}{number}"
+            ref = f"{letters[column - 1] if column <= len(letters) else get_column_letter(column)}{number}"
             s = f' s="{style}"' if style else ""
-            if value is None or value == "":
+            kind = type(value)
+            if kind is str:
+                if value and not value.isprintable():  # a newline, a tab, or a character XML cannot hold
+                    value = ILLEGAL.sub("", value)
+                if not value:
+                    if style:
+                        parts.append(f'<c r="{ref}"{s}/>')
+                    continue
+                if "&" in value or "<" in value or ">" in value:
+                    value = escape(value)
+                space = ' xml:space="preserve"' if value[0] in " \n\t" or value[-1] in " \n\t" else ""
+                parts.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value}</t></is></c>')
+            elif value is None:
                 if style:
                     parts.append(f'<c r="{ref}"{s}/>')
-            elif isinstance(value, str):
-                text = ILLEGAL.sub("", value)
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                parts.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>')
-            elif isinstance(value, bool):
+            elif kind is bool:
                 parts.append(f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>')
             else:
-                number_text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+                number_text = format(value, "f") if kind is Decimal else repr(value)
                 parts.append(f'<c r="{ref}"{s}><v>{number_text}</v></c>')
         parts.append("</row>")
         sheet.data.write("".join(parts))
