@@ -77,7 +77,8 @@ class Book:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.sheets: list[Sheet] = []
-        self._styles: dict[Style, int] = {Style(): 0}
+        # style 0 is what a cell without a style shows; spreadsheets read their own default for it
+        self._styles: dict[Style, int] = {Style(vertical=""): 0}
         self._letters = [get_column_letter(i) for i in range(1, 703)]
 
     def style(self, style: Style) -> int:
