@@ -8,21 +8,36 @@ text with '.' as the decimal mark and no grouping, whatever the machine's locale
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 
-from pipeline.consolidate import Consolidation
+from pipeline.cells import stream
+from pipeline.cells.attention import not_reported
+from pipeline.cells.read import unit_names
 from pipeline.figure import FIGURE_FIELDS, decimal_text
-from pipeline.safe_cells import csv_safe
+from pipeline.normalise.catalogue import store_catalogue
+from pipeline.safe_cells import FORMULA_STARTS, csv_safe
 from pipeline.store.api import Store
-from pipeline.workbook import write_workbook
+from pipeline.store.cells_schema import VARIANTS
+from pipeline.store.schema import documents
+from pipeline.workbook import WorkbookWriter
+from pipeline.workbook.list_sheets import Spool
+from pipeline.workbook.names import period_order
 
 CSV_ENCODING = "utf-8-sig"  # the BOM tells Excel the file is UTF-8
+FORMULA_FIRST = frozenset(c[0] for c in FORMULA_STARTS)
+SMALL = 10**15  # numbers below this are within pipeline.bounds without asking
+PARALLEL_FROM = 20_000  # figures from which figures.csv gets a process of its own
 FIGURE_CSV_EXTRA = (
     "figure_id",
     "document_id",
@@ -77,79 +92,171 @@ def plain(value: Any) -> Any:
     return value
 
 
-def write_csv(path: Path, fields: tuple[str, ...] | list[str], rows: Iterable[dict[str, Any]]) -> Path:
+def csv_cell(value: Any) -> Any:
+    """`plain(csv_safe(value))` by the value's type: text costs one look at its first character,
+    a number one comparison with the bound (figures.csv holds millions of cells)."""
+    kind = type(value)
+    if kind is str:
+        return csv_safe(value) if value[:1] in FORMULA_FIRST else value
+    if value is None:
+        return ""
+    if kind is bool:
+        return "1" if value else "0"
+    if kind is int:
+        return value if -SMALL < value < SMALL else plain(csv_safe(value))
+    if kind is float and -SMALL < value < SMALL:  # NaN fails the comparison
+        return str(int(value)) if value.is_integer() else value
+    if kind is Decimal and value.is_finite() and -SMALL < value < SMALL:
+        return decimal_text(value)
+    return plain(csv_safe(value))
+
+
+class CsvFile:
     """A CSV Excel opens correctly: UTF-8 with BOM, CRLF, every field quoted only when needed."""
-    with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(fields), extrasaction="ignore")
-        writer.writeheader()
+
+    def __init__(self, path: Path, fields: tuple[str, ...] | list[str]) -> None:
+        self.path, self.fields = path, list(fields)
+
+    def __enter__(self) -> CsvFile:
+        self.handle = self.path.open("w", encoding=CSV_ENCODING, newline="")
+        self.writer = csv.writer(self.handle)
+        self.writer.writerow(self.fields)
+        return self
+
+    def write(self, row: dict[str, Any]) -> None:
+        """One row from a dict; fields it lacks are empty."""
+        first = FORMULA_FIRST
+        self.writer.writerow(
+            [v if type(v) is str and v[:1] not in first else csv_cell(v) for v in map(row.get, self.fields)]
+        )
+
+    def __exit__(self, *_: object) -> None:
+        self.handle.close()
+
+
+def write_csv(path: Path, fields: tuple[str, ...] | list[str], rows: Iterable[dict[str, Any]]) -> Path:
+    """Every row of `rows` into a new CSV."""
+    with CsvFile(path, fields) as out:
         for row in rows:
-            writer.writerow({k: plain(csv_safe(row.get(k))) for k in fields})
+            out.write(row)
     return path
 
 
-def figure_rows(result: Consolidation, names: dict[str, str]) -> list[dict[str, Any]]:
-    """figures.csv rows: FIGURES.md fields, then the source file, section, sentence and mapping."""
-    frame = result.figures
-    if frame.empty:
-        return []
-    records = frame.to_dict("records")
-    for record in records:
-        record["indicator_name"] = names.get(record["indicator_code"], "")
-        record["value"] = Decimal(record["value"])
-    return records
-
-
-def consolidated_rows(result: Consolidation, names: dict[str, str]) -> list[dict[str, Any]]:
-    """consolidated.csv rows: one per line and unit, then the totals across units of each level."""
-    rows = [{"row_type": "unit", **r} for r in result.consolidated.to_dict("records")]
-    for total in result.totals.to_dict("records"):
-        rows.append(
-            {
-                "row_type": "total",
-                **total,
-                "reporting_unit": f"Tổng cộng {total['level']} ({total['units']} đơn vị)".replace("  ", " "),
-                "indicator_name": names.get(total["indicator_code"], total["indicator_code"]),
-            }
-        )
-    return rows
-
-
 def export_all(
-    store: Store, out: Path | str, *, reviewed_only: bool = False, as_of: date | None = None
-) -> dict[str, Path]:
-    """Write the three files into `out` from the store's consolidated cells (pipeline.cells, kept
-    current incrementally); figures.csv streams from the store. Returns the paths by name.
-    `as_of` shows old units as the units they had become by that date (pipeline/successors.py)."""
-    from pipeline.cells import consolidation
-    from pipeline.cells.figure_rows import figure_rows as stored_figure_rows
-
-    result = consolidation(store, reviewed_only=reviewed_only, as_of=as_of)
-    return write_exports(
-        result, out, figures=lambda names: stored_figure_rows(store, names, reviewed_only=reviewed_only)
-    )
-
-
-def write_exports(
-    result: Consolidation,
+    store: Store,
     out: Path | str,
     *,
-    figures: Callable[[dict[str, str]], Iterable[dict[str, Any]]] | None = None,
+    reviewed_only: bool = False,
+    as_of: date | None = None,
+    jobs: int | None = None,
 ) -> dict[str, Path]:
-    """The three files of a consolidation already made (a caller that also shows its conflicts);
-    `figures` gives figures.csv's rows from indicator names when the result holds no figures frame."""
+    """Write the three files into `out` from the store's consolidated cells (pipeline.cells, kept
+    current incrementally), streamed: a period and an indicator at a time, figures in chunks, so
+    memory does not grow with the store. Returns the paths by name. `as_of` shows old units as the
+    units they had become by that date (pipeline/successors.py). With `jobs` 2 (the default for a
+    large store in a file or on a server) figures.csv is written meanwhile by a second process."""
+    from pipeline.cells import refresh
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    from pipeline.normalise import load_catalogue
+    refresh(store)
+    names = {code: indicator.name for code, indicator in store_catalogue(store).by_code().items()}
+    paths = {name: out / name for name in ("figures.csv", "consolidated.csv", "consolidated.xlsx")}
+    url = store.engine.url
+    if (jobs or auto_jobs(store)) > 1 and url.database not in (None, "", ":memory:"):
+        context = multiprocessing.get_context("spawn")  # a fresh process: no connection crosses a fork
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            figures_done = pool.submit(
+                figures_csv,
+                url.render_as_string(hide_password=False),
+                paths["figures.csv"],
+                names,
+                reviewed_only,
+            )
+            consolidated_files(store, paths, names, reviewed_only, as_of)
+            figures_done.result()
+    else:
+        figures_csv(store, paths["figures.csv"], names, reviewed_only)
+        consolidated_files(store, paths, names, reviewed_only, as_of)
+    return paths
 
-    names = {i.code: i.name for i in load_catalogue().indicators}
-    if not result.consolidated.empty:  # lines officers created on the review page carry their own name
-        lines = result.consolidated
-        names.update(zip(lines["indicator_code"], lines["indicator_name"], strict=True))
-    rows = figures(names) if figures is not None else figure_rows(result, names)
+
+def auto_jobs(store: Store) -> int:
+    """Two processes when there are two cores and figures enough to repay starting one (~1 s)."""
+    if (os.cpu_count() or 1) < 2:
+        return 1
+    query = sa.select(sa.func.coalesce(sa.func.sum(documents.c.figure_count), 0)).where(
+        documents.c.status == "loaded"
+    )
+    with store._read() as conn:
+        held = conn.execute(query).scalar_one()
+    return 2 if held >= PARALLEL_FROM else 1
+
+
+def figures_csv(store: Store | str, path: Path, names: dict[str, str], reviewed_only: bool) -> Path:
+    """figures.csv streamed from the store (or from a store URL, in a process of its own)."""
+    from pipeline.cells.figure_rows import figure_rows
+    from pipeline.store import open_store
+
+    opened = open_store(store) if isinstance(store, str) else store
+    try:
+        rows = figure_rows(opened, names, reviewed_only=reviewed_only)
+        return write_csv(path, (*FIGURE_FIELDS, *FIGURE_CSV_EXTRA), rows)
+    finally:
+        if opened is not store:
+            opened.close()
+
+
+def consolidated_files(
+    store: Store, paths: dict[str, Path], names: dict[str, str], reviewed_only: bool, as_of: date | None
+) -> None:
+    """consolidated.csv and consolidated.xlsx in one pass over the stored cells."""
+    variant = VARIANTS["reviewed" if reviewed_only else "all"]
+    book = WorkbookWriter(paths["consolidated.xlsx"])
+    targets = Spool()
+    with store._read() as conn, CsvFile(paths["consolidated.csv"], CONSOLIDATED_CSV_FIELDS) as lines_csv:
+        units = unit_names(conn, variant)
+        conflicted = stream.total_conflict_keys(conn, variant, units)
+        for period in sorted(stream.periods(conn, variant), key=period_order):
+            sheet = book.period(
+                period,
+                stream.period_units(conn, variant, period, units, as_of),
+                stream.total_levels(conn, variant, period),
+            )
+            for lines in stream.indicator_lines(conn, variant, period, units, names, as_of):
+                for keys, row_lines in stream.sheet_rows(lines):
+                    totals = stream.row_totals(row_lines)
+                    sheet.row(keys, row_lines, totals, conflicted)
+                    for line in row_lines:
+                        lines_csv.write({"row_type": "unit", **line})
+                    for level, (value, count) in totals.items():
+                        lines_csv.write(total_row(row_lines[0], level, value, count))
+                for target in stream.targets_vs_actuals(lines):
+                    targets.add(target)
+        book.lists(
+            {
+                "Nguồn": stream.sources(conn),
+                "Mâu thuẫn": chain(
+                    stream.cell_conflicts(conn, variant, units), stream.total_conflicts(conn, variant, units)
+                ),
+                "Chi tiết theo địa bàn": stream.breakdowns(conn, variant, units),
+                "Kế hoạch - Thực hiện": targets,
+                "Chưa báo cáo": not_reported(store, store.expected_units()),
+                "Chưa phân loại": stream.unclassified(conn, reviewed_only),
+            }
+        )
+    book.close()
+
+
+def total_row(line: dict[str, Any], level: str, value: Decimal, units: int) -> dict[str, Any]:
+    """consolidated.csv's row of a line's total across the units of one level."""
     return {
-        "figures.csv": write_csv(out / "figures.csv", (*FIGURE_FIELDS, *FIGURE_CSV_EXTRA), rows),
-        "consolidated.csv": write_csv(
-            out / "consolidated.csv", CONSOLIDATED_CSV_FIELDS, consolidated_rows(result, names)
-        ),
-        "consolidated.xlsx": write_workbook(out / "consolidated.xlsx", result),
+        "row_type": "total",
+        **{
+            k: line[k]
+            for k in ("period", "indicator_code", "indicator_name", "kind", "unit", "per", "modality")
+        },
+        "level": level,
+        "value": value,
+        "reporting_unit": f"Tổng cộng {level} ({units} đơn vị)".replace("  ", " "),
     }

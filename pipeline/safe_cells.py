@@ -3,9 +3,10 @@
 Report text reaches figures.csv and consolidated.xlsx (quotes, sections, file names). Text that
 starts with `=`, `+`, `-`, `@`, a tab or a carriage return is taken as a formula by Excel and
 LibreOffice when the CSV is opened ("CSV injection"), so as OWASP recommends it is written with a
-leading apostrophe: `'=HYPERLINK(...)`, `'- Vận động ...`. In the workbook the text is kept as is
-and stored as a string with Excel's own "quote prefix" (the apostrophe a user types), so it is
-shown exactly and never evaluated. A number beyond pipeline.bounds is written as text saying so.
+leading apostrophe: `'=HYPERLINK(...)`, `'- Vận động ...`. In the workbook the text is kept as is,
+always stored as a string (pipeline/workbook/xlsx.py never writes a formula) and given Excel's own
+"quote prefix" (the apostrophe a user types), so it is shown exactly and never evaluated.
+A number beyond pipeline.bounds is written as text saying so.
 """
 
 from __future__ import annotations
@@ -33,19 +34,9 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def neutralise_workbook(book: Any) -> int:
-    """Make every formula-like text cell of an openpyxl workbook a quoted string; how many there were."""
-    changed = 0
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if is_formula_like(cell.value) and not _is_plain_number(cell.value):
-                    text = cell.value
-                    cell.value = text
-                    cell.data_type = "s"  # openpyxl reads a leading "=" as a formula: force a string
-                    cell.quotePrefix = True
-                    changed += 1
-    return changed
+def needs_quote(text: str) -> bool:
+    """A workbook text cell a spreadsheet would take for a formula: written with the quote prefix."""
+    return is_formula_like(text) and not _is_plain_number(text)
 
 
 def _is_plain_number(text: str) -> bool:

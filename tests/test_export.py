@@ -87,13 +87,37 @@ def test_workbook_has_a_sheet_per_period_with_real_formatted_numbers(sqlite_stor
     assert len(breakdown) == 5 and sum(r[6] for r in breakdown) == 458358000
 
 
+def fund_note(path: Path, period: str = "năm 2020") -> str:
+    """What the notes column of the fund's line says about Cư Jút."""
+    sheet = openpyxl.load_workbook(path)[period]
+    top = header_row(sheet)
+    for row in sheet.iter_rows(min_row=top + 1, values_only=True):
+        if row[0] == FUND and row[2] == "Thực hiện":
+            return next(n for n in (row[-1] or "").split("\n") if n.startswith(CU_JUT))
+    raise AssertionError(f"no {FUND} line in sheet {period}")
+
+
 def test_unreviewed_numbers_are_always_marked_and_reviewed_ones_are_not(sqlite_store, seed, tmp_path):
     sqlite_store.load(*seed("000"))
-    before = fund_cell(export_all(sqlite_store, tmp_path / "a")["consolidated.xlsx"])
-    assert before.fill.fgColor.rgb.endswith("FFF2CC") and "Chưa duyệt" in before.comment.text
+    path = export_all(sqlite_store, tmp_path / "a")["consolidated.xlsx"]
+    before = fund_cell(path)
+    assert before.fill.fgColor.rgb.endswith("FFF2CC") and before.comment is None, (
+        "no comment: it never prints"
+    )
     assert before.number_format.endswith('?"'), "the mark prints: a black-and-white page shows it too"
+    legend = openpyxl.load_workbook(path)["năm 2020"]["A3"].value
+    assert "? = có số liệu chưa được cán bộ duyệt" in legend
+    fund = [
+        f
+        for f in sqlite_store.figures()
+        if f["indicator_code"] == FUND and f["value"] in (Decimal("361432000"), Decimal("252307000"))
+    ]
+    sqlite_store.review(fund[0]["figure_id"], "accept", user="Lan")
+    partly = export_all(sqlite_store, tmp_path / "p")["consolidated.xlsx"]
+    assert fund_cell(partly).fill.fgColor.rgb.endswith("FFF2CC")
+    assert "chưa duyệt 2/3 số liệu" in fund_note(partly), "how many are left is in the notes column"
     for figure in sqlite_store.figures():
-        if figure["indicator_code"] == FUND:
+        if figure["indicator_code"] == FUND and figure["review_status"] == "unreviewed":
             sqlite_store.review(figure["figure_id"], "accept", user="Lan")
     after = fund_cell(export_all(sqlite_store, tmp_path / "b")["consolidated.xlsx"])
     assert after.fill.fgColor.rgb in (None, "00000000") and "?" not in after.number_format
@@ -131,7 +155,7 @@ def test_make_run_path_ingest_then_export_from_the_cli(tmp_path):
 
 
 def test_a_cell_says_when_its_number_is_not_exact_and_lists_what_it_adds(sqlite_store, seed, tmp_path):
-    """"hơn 1.500 lượt người" + "hơn 500" is "> 2.000" in the workbook; the CSV keeps approx as columns."""
+    """ "hơn 1.500 lượt người" + "hơn 500" is "> 2.000" in the workbook; the CSV keeps approx as columns."""
     sqlite_store.load(*seed("000"))
     paths = export_all(sqlite_store, tmp_path)
     rows = list(csv.DictReader(paths["consolidated.csv"].read_text(encoding="utf-8-sig").splitlines()))
@@ -142,3 +166,14 @@ def test_a_cell_says_when_its_number_is_not_exact_and_lists_what_it_adds(sqlite_
     sheet = openpyxl.load_workbook(paths["consolidated.xlsx"]).worksheets[0]
     texts = [c.value for row in sheet.iter_rows(min_row=6) for c in row[4:] if isinstance(c.value, str)]
     assert any(t.startswith("> ") for t in texts)
+
+
+def test_figures_csv_from_a_second_process_is_the_same_file(sqlite_store, seed, tmp_path):
+    """A large store's figures.csv is written by a process of its own meanwhile: byte for byte the same."""
+    sqlite_store.load(*seed("000"))
+    sqlite_store.load(*seed("002"))
+    one = export_all(sqlite_store, tmp_path / "one", jobs=1)
+    two = export_all(sqlite_store, tmp_path / "two", jobs=2)
+    assert one["figures.csv"].read_bytes() == two["figures.csv"].read_bytes()
+    assert one["consolidated.csv"].read_bytes() == two["consolidated.csv"].read_bytes()
+    assert len(read_csv(two["figures.csv"])) == len(sqlite_store.figures())

@@ -16,6 +16,37 @@ from pipeline.store.cells_schema import VARIANTS, cell_documents
 from pipeline.store.schema import documents, figures
 
 BATCH = 2000  # rows fetched at a time
+# what figures.csv shows of a figure (no JSON column: decoding one per figure costs more than the row)
+FIGURE_COLUMNS = (
+    "figure_id",
+    "document_id",
+    "seq",
+    "quote",
+    "char_start",
+    "char_end",
+    "kind",
+    "value",
+    "denominator",
+    "unit",
+    "per",
+    "approx",
+    "upper",
+    "modality",
+    "indicator",
+    "subject",
+    "section",
+    "rule",
+    "confidence",
+    "part_of",
+    "sentence",
+    "page",
+    "period",
+    "period_role",
+    "indicator_code",
+    "indicator_score",
+    "role",
+    "review_status",
+)
 
 
 def figure_rows(
@@ -23,7 +54,17 @@ def figure_rows(
 ) -> Iterator[dict[str, Any]]:
     """Rows as `pipeline.export.figure_rows` gives them from a consolidation's figures frame."""
     variant = VARIANTS["reviewed" if reviewed_only else "all"]
-    query = store._figure_query().where(documents.c.status == "loaded")
+    columns = [figures.c[name] for name in FIGURE_COLUMNS] + [
+        documents.c.path.label("doc"),
+        documents.c.issuer,
+        documents.c.level,
+    ]
+    keys = [*FIGURE_COLUMNS, "doc", "issuer", "level"]
+    query = (
+        sa.select(*columns)
+        .select_from(figures.join(documents, documents.c.id == figures.c.document_id))
+        .where(documents.c.status == "loaded")
+    )
     if reviewed_only:
         query = query.where(figures.c.review_status.in_(REVIEWED))
     query = query.order_by(figures.c.document_id, figures.c.seq)
@@ -35,8 +76,8 @@ def figure_rows(
     with store.engine.connect() as conn, store.engine.connect() as side:  # two reads, merged by document
         found = iter(side.execution_options(write=False, yield_per=BATCH).execute(found_query))
         current: tuple[int, dict[str, Any]] = (-1, {})
-        for record in conn.execution_options(write=False, yield_per=BATCH).execute(query).mappings():
-            row = dict(record)
+        for record in conn.execution_options(write=False, yield_per=BATCH).execute(query):
+            row = dict(zip(keys, record, strict=True))  # plain tuples: a RowMapping costs more
             while current[0] < row["document_id"]:
                 entry = next(found, None)
                 if entry is None:

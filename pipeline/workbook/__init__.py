@@ -1,5 +1,5 @@
 """consolidated.xlsx, the workbook an officer hands in: one small module per kind of sheet."""
 
-from pipeline.workbook.book import write_workbook
+from pipeline.workbook.book import WorkbookWriter
 
-__all__ = ["write_workbook"]
+__all__ = ["WorkbookWriter"]

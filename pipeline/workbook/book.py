@@ -1,18 +1,19 @@
-"""consolidated.xlsx: a sheet per period in time order, then the list sheets."""
+"""consolidated.xlsx: a sheet per period in time order, then the list sheets; written as the rows
+come (`WorkbookWriter`), so its memory does not grow with the store."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from openpyxl import Workbook
-
-from pipeline.consolidate import Consolidation
-from pipeline.safe_cells import neutralise_workbook
 from pipeline.workbook import list_sheets
-from pipeline.workbook.cells import text_cell
-from pipeline.workbook.names import period_order, sheet_title, short_period
-from pipeline.workbook.period_sheet import period_sheet
+from pipeline.workbook.cells import Cells
+from pipeline.workbook.names import sheet_title, short_period
+from pipeline.workbook.period_sheet import PeriodSheet
+from pipeline.workbook.printing import print_setup, title_rows
+from pipeline.workbook.xlsx import Book
 
 LIST_SHEETS = (
     ("Nguồn", list_sheets.sources),
@@ -24,32 +25,30 @@ LIST_SHEETS = (
 )
 
 
-def write_workbook(path: Path, result: Consolidation, exported: date | None = None) -> Path:
-    """Write the workbook of a consolidation; `exported` is the date its title rows show (today)."""
-    exported = exported or date.today()
-    book = Workbook()
-    book.remove(book.active)
-    taken: set[str] = set()
-    conflicted = {
-        (c["period"], c["reporting_unit"], c["indicator_code"], c["kind"], c["unit"], c["per"], c["modality"])
-        for c in result.conflicts
-    }
-    lines = result.consolidated
-    periods = sorted(lines["period"].unique(), key=period_order) if not lines.empty else []
-    for period in periods:
-        sheet = book.create_sheet(sheet_title(short_period(period), taken))
-        period_sheet(
-            sheet,
-            period,
-            lines[lines["period"] == period],
-            result.totals[result.totals["period"] == period],
-            conflicted,
-            exported,
-        )
-    if lines.empty:
-        text_cell(book.create_sheet(sheet_title("Tổng hợp", taken)), 1, 1, "Chưa có số liệu nào.")
-    for name, writer in LIST_SHEETS:
-        writer(book.create_sheet(sheet_title(name, taken)), result, exported)
-    neutralise_workbook(book)  # no cell that starts with = + - @ is ever a live formula (safe_cells.py)
-    book.save(path)
-    return path
+class WorkbookWriter:
+    """The period sheets one by one (`period`), then the list sheets (`lists`), then `close`."""
+
+    def __init__(self, path: Path, exported: date | None = None) -> None:
+        self.book = Book(path)
+        self.cells = Cells(self.book)
+        self.exported = exported or date.today()  # the date its title rows show
+        self.taken: set[str] = set()
+        self.periods = 0
+
+    def period(self, period: str, units: list[tuple[str, str]], levels: list[str]) -> PeriodSheet:
+        """A period's sheet under its short label (the full one in its title row)."""
+        self.periods += 1
+        name = sheet_title(short_period(period), self.taken)
+        return PeriodSheet(self.cells, name, period, units, levels, self.exported)
+
+    def lists(self, rows: dict[str, Iterable[dict[str, Any]]]) -> None:
+        """The list sheets in their order; `rows` by sheet name."""
+        if not self.periods:
+            sheet = self.book.sheet(sheet_title("Tổng hợp", self.taken), [60])
+            top = title_rows(self.cells, sheet, "TỔNG HỢP SỐ LIỆU", ["Chưa có số liệu nào."], self.exported)
+            print_setup(sheet, top, "TỔNG HỢP SỐ LIỆU")
+        for name, writer in LIST_SHEETS:
+            writer(self.cells, name, self.taken, rows[name], self.exported)
+
+    def close(self) -> Path:
+        return self.book.close()

@@ -1,4 +1,5 @@
-"""How a workbook cell is written: text through `text_cell` only, numbers as real numbers."""
+"""How a workbook cell is made: text through `Cells.text` only (the formula guard), numbers as real
+numbers; each look is registered once in the book and reused by its index."""
 
 from __future__ import annotations
 
@@ -7,22 +8,21 @@ from math import ceil
 from typing import Any
 
 import pandas as pd
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.safe_cells import OUT_OF_BOUNDS, within_bounds
+from pipeline.safe_cells import FORMULA_STARTS, OUT_OF_BOUNDS, needs_quote, within_bounds
+from pipeline.workbook.xlsx import Book, Style
 
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0##"
-UNREVIEWED_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: not yet checked by an officer
-CONFLICT_FILL = PatternFill("solid", fgColor="F8CBAD")
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-HEADER_FONT = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=13)
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
+UNREVIEWED_FILL = "FFF2CC"  # pale yellow: not yet checked by an officer
+CONFLICT_FILL = "F8CBAD"
+HEADER_FILL = "D9E1F2"
+TITLE_SIZE = 13
+LINE_HEIGHT = 14.0
+FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
+SMALL = 10**15  # integers below this are within pipeline.bounds without asking
+
+Cell = tuple[Any, int]
 
 
 def is_missing(value: Any) -> bool:
@@ -30,55 +30,62 @@ def is_missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def text_cell(sheet: Worksheet, row: int, column: int, value: Any, *, wrap: bool = False) -> Cell:
-    """Every text a person reads goes through here (one place to neutralise or restyle text)."""
-    cell = sheet.cell(row=row, column=column, value=None if is_missing(value) else str(value))
-    cell.alignment = WRAP if wrap else TOP
-    return cell
+class Cells:
+    """The cell makers of one book; a style is looked up by a small key, made the first time."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self._ids: dict[tuple[Any, ...], int] = {}
+
+    def _style(self, number_format: str, bold: bool, size: float, fill: str, wrap: bool, right: bool,
+               quote: bool) -> int:
+        key = (number_format, bold, size, fill, wrap, right, quote)
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = self.book.style(Style(
+                number_format=number_format, bold=bold, size=size, fill=fill, wrap=wrap,
+                horizontal="right" if right else "", quote=quote))
+        return found
+
+    def text(self, value: Any, *, wrap: bool = False, bold: bool = False, size: float = 11, fill: str = "",
+             right: bool = False) -> Cell:
+        """Every text a person reads goes through here: formula-like text gets the quote prefix."""
+        if type(value) is str:  # most cells: no missing-value test
+            text = value
+        elif is_missing(value):
+            return ("", self._style("General", bold, size, fill, wrap, right, False))
+        else:
+            text = str(value)
+        quote = text[:1] in FORMULA_FIRST and needs_quote(text)
+        return (text, self._style("General", bold, size, fill, wrap, right, quote))
+
+    def number(self, value: Any, *, suffix: str = "", fill: str = "", bold: bool = False) -> Cell:
+        """A real number (never text) with thousands grouping; `suffix` shows a mark after it (Σ, ?)."""
+        if type(value) is int and -SMALL < value < SMALL:  # counts: no decimal detour
+            shown = INTEGER_FORMAT + (f'" {suffix}"' if suffix else "")
+            return (value, self._style(shown, bold, 11, fill, False, False, False))
+        if is_missing(value) or value == "":
+            return ("", self._style("General", bold, 11, fill, False, False, False))
+        value = value if type(value) is Decimal else Decimal(str(value))
+        # a stored value past the bound must not break the whole export
+        if not (value.is_finite() and -SMALL < value < SMALL) and not within_bounds(value):
+            return self.text(OUT_OF_BOUNDS, fill=fill)
+        whole = value == value.to_integral()
+        shown = (INTEGER_FORMAT if whole else DECIMAL_FORMAT) + (f'" {suffix}"' if suffix else "")
+        return (int(value) if whole else value, self._style(shown, bold, 11, fill, False, False, False))
+
+    def header(self, titles: list[str]) -> list[Cell]:
+        """Bold, shaded, wrapped column titles; repeated on every printed page (see printing.py)."""
+        return [self.text(title, wrap=True, bold=True, fill=HEADER_FILL) for title in titles]
 
 
-def number_cell(
-    sheet: Worksheet, row: int, column: int, value: Any, *, suffix: str = ""
-) -> Cell:
-    """A real number (never text) with thousands grouping; `suffix` shows a mark after it (Σ, ?)."""
-    cell = sheet.cell(row=row, column=column)
-    cell.alignment = TOP
-    if is_missing(value) or value == "":
-        return cell
-    value = Decimal(str(value))
-    if not within_bounds(value):  # a stored value past the bound must not break the whole export
-        cell.value = OUT_OF_BOUNDS
-        return cell
-    whole = value == value.to_integral()
-    cell.value = int(value) if whole else value
-    cell.number_format = (INTEGER_FORMAT if whole else DECIMAL_FORMAT) + (f'" {suffix}"' if suffix else "")
-    return cell
-
-
-def header_row(sheet: Worksheet, row: int, titles: list[str]) -> None:
-    """Bold, shaded, wrapped column titles; repeated on every printed page (see printing.py)."""
-    for column, title in enumerate(titles, 1):
-        cell = text_cell(sheet, row, column, title, wrap=True)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-
-
-def set_widths(sheet: Worksheet, widths: list[float]) -> None:
-    """Column widths in characters, first column first."""
-    for column, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-
-def fit_row_heights(sheet: Worksheet, first_row: int, line_height: float = 14.0) -> None:
-    """Rows tall enough for their wrapped text: spreadsheets keep a saved height, they never grow it."""
-    widths = {
-        letter: dimension.width or 10 for letter, dimension in sheet.column_dimensions.items()
-    }
-    for row in sheet.iter_rows(min_row=first_row):
-        lines = 1
-        for cell in row:
-            if not isinstance(cell.value, str) or not (cell.alignment and cell.alignment.wrap_text):
-                continue
-            width = max(widths.get(cell.column_letter, 10) - 1, 4)
-            lines = max(lines, sum(ceil(len(part) * 0.95 / width) or 1 for part in cell.value.split("\n")))
-        sheet.row_dimensions[row[0].row].height = lines * line_height
+def fitted_height(texts: list[tuple[str, float]]) -> float | None:
+    """A row tall enough for its wrapped (text, column width) pairs: spreadsheets keep a saved
+    height, they never grow it; None when one line is enough."""
+    lines = 1
+    for text, width in texts:
+        room = max(width - 1, 4)
+        if len(text) * 0.95 <= room and "\n" not in text:  # one line (most cells): nothing to count
+            continue
+        lines = max(lines, sum(ceil(len(part) * 0.95 / room) or 1 for part in text.split("\n")))
+    return lines * LINE_HEIGHT if lines > 1 else None

@@ -1,19 +1,28 @@
 """The list sheets after the period sheets: sources, conflicts, breakdowns, targets, missing
-units, unclassified figures. Each column says one thing; stored words get Vietnamese labels."""
+units, unclassified figures. Each column says one thing; stored words get Vietnamese labels.
+
+Each takes its rows as they stream from the store; they are spooled to a temporary file first so
+the title can say how many there are, and a list longer than a sheet holds goes on in a sheet
+"(2)", "(3)" … after it.
+"""
 
 from __future__ import annotations
 
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from openpyxl.worksheet.worksheet import Worksheet
-
-from pipeline.consolidate import Consolidation
-from pipeline.workbook.cells import fit_row_heights, header_row, is_missing, number_cell, text_cell
+from pipeline.workbook.cells import Cell, Cells, fitted_height, is_missing
+from pipeline.workbook.names import sheet_title
 from pipeline.workbook.printing import print_setup, title_rows
 from pipeline.workbook.words import word
+from pipeline.workbook.xlsx import MAX_ROWS
+
+SPOOL_CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,24 +35,81 @@ class Column:
     wrap: bool = True
 
 
+class Spool:
+    """Rows kept in a temporary file until they are all known (the title says how many)."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed once read)
+        self.count = 0
+        self._chunk: list[Any] = []
+
+    def add(self, row: Any) -> None:
+        self._chunk.append(row)
+        self.count += 1
+        if len(self._chunk) >= SPOOL_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._chunk:
+            pickle.dump(self._chunk, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._chunk = []
+
+    def __iter__(self) -> Iterator[Any]:
+        self._flush()
+        self.file.seek(0)
+        while True:
+            try:
+                yield from pickle.load(self.file)
+            except EOFError:
+                self.file.close()
+                return
+
+
+def spooled(rows: Iterable[Any]) -> Spool:
+    """Every row of `rows` in a spool."""
+    spool = Spool()
+    for row in rows:
+        spool.add(row)
+    return spool
+
+
 def table_sheet(
-    sheet: Worksheet, title: str, columns: list[Column], rows: list[list[Any]], exported: date
+    cells: Cells,
+    name: str,
+    taken: set[str],
+    title: str,
+    columns: list[Column],
+    rows: Iterable[list[Any]],
+    exported: date,
 ) -> None:
     """Title rows, a header row repeated on each printed page, then one row per entry."""
-    top = title_rows(sheet, title, [f"Số dòng: {len(rows)}"], exported, [c.width for c in columns])
-    header_row(sheet, top, [c.title for c in columns])
-    for r, values in enumerate(rows, top + 1):
-        for c, (column, value) in enumerate(zip(columns, values, strict=True), 1):
-            if column.number and not is_missing(value) and value != "":
-                number_cell(sheet, r, c, Decimal(str(value)))
-            else:
-                text_cell(sheet, r, c, value, wrap=column.wrap)
-    fit_row_heights(sheet, top)
-    sheet.freeze_panes = sheet.cell(row=top + 1, column=1)
-    print_setup(sheet, top, title)
+    spool = rows if isinstance(rows, Spool) else spooled(rows)
+    widths = [c.width for c in columns]
+    wrapped = [i for i, c in enumerate(columns) if c.wrap and not c.number]
+    makers = [cells.number if c.number else partial(cells.text, wrap=c.wrap) for c in columns]
+    entries = iter(spool)
+    part, left = 1, spool.count
+    while True:
+        sheet = cells.book.sheet(sheet_title(name if part == 1 else f"{name} ({part})", taken), widths)
+        counted = [f"Số dòng: {spool.count}"] if part == 1 else [f"Tiếp theo ({part})"]
+        top = title_rows(cells, sheet, title, counted, exported)
+        cells.book.row(
+            sheet,
+            cells.header([c.title for c in columns]),
+            fitted_height([(c.title, c.width) for c in columns]),
+        )
+        print_setup(sheet, top, title)
+        for _ in range(min(left, MAX_ROWS - sheet.rows)):
+            row: list[Cell | None] = [make(value) for make, value in zip(makers, next(entries), strict=True)]
+            texts = [(row[i][0], widths[i]) for i in wrapped]  # type: ignore[index]
+            cells.book.row(sheet, row, fitted_height(texts))
+            left -= 1
+        if left <= 0:
+            return
+        part += 1
 
 
-def sources(sheet: Worksheet, result: Consolidation, exported: date) -> None:
+def sources(cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date) -> None:
     columns = [
         Column("Mã văn bản", 8, number=True),
         Column("Tệp", 26),
@@ -60,36 +126,37 @@ def sources(sheet: Worksheet, result: Consolidation, exported: date) -> None:
         Column("Thay thế / bị thay bởi", 24),
         Column("SHA-256", 18),
     ]
-    rows = []
-    for s in result.sources.to_dict("records") if not result.sources.empty else []:
+
+    def shaped(s: dict[str, Any]) -> list[Any]:
         error = " – ".join(str(v) for v in (s["error_code"], s["error"]) if not is_missing(v) and v)
         replaced = [
             f"bị thay bởi văn bản {int(s['superseded_by'])}" if not is_missing(s["superseded_by"]) else "",
             "" if is_missing(s["replace_note"]) else str(s["replace_note"]),
             f"cùng ngày với văn bản {s['ambiguous_with']}" if not is_missing(s["ambiguous_with"]) else "",
         ]
-        rows.append(
-            [
-                s["document_id"],
-                s["path"],
-                str(s["format"]).upper(),
-                word("document_status", s["status"]),
-                s["issuer"],
-                s["unit_code"],
-                s["level"],
-                s["period"],
-                s["doc_type"],
-                s["figures"],
-                s["unreviewed"],
-                error,
-                "; ".join(filter(None, replaced)),
-                s["sha256"],
-            ]
-        )
-    table_sheet(sheet, "CÁC TỆP BÁO CÁO ĐÃ NHẬN", columns, rows, exported)
+        return [
+            s["document_id"],
+            s["path"],
+            str(s["format"]).upper(),
+            word("document_status", s["status"]),
+            s["issuer"],
+            s["unit_code"],
+            s["level"],
+            s["period"],
+            s["doc_type"],
+            s["figures"],
+            s["unreviewed"],
+            error,
+            "; ".join(filter(None, replaced)),
+            s["sha256"],
+        ]
+
+    table_sheet(cells, name, taken, "CÁC TỆP BÁO CÁO ĐÃ NHẬN", columns, map(shaped, rows), exported)
 
 
-def conflicts(sheet: Worksheet, result: Consolidation, exported: date) -> None:
+def conflicts(
+    cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date
+) -> None:
     columns = [
         Column("Kỳ báo cáo", 18),
         Column("Đơn vị báo cáo", 26),
@@ -101,7 +168,7 @@ def conflicts(sheet: Worksheet, result: Consolidation, exported: date) -> None:
         Column("Các số ghi trong báo cáo", 44),
         Column("Số được dùng", 16, number=True),
     ]
-    rows = [
+    shaped = (
         [
             c["period"],
             c["reporting_unit"],
@@ -113,12 +180,14 @@ def conflicts(sheet: Worksheet, result: Consolidation, exported: date) -> None:
             c["detail"],
             c["used"],
         ]
-        for c in result.conflicts
-    ]
-    table_sheet(sheet, "MÂU THUẪN CẦN XEM LẠI", columns, rows, exported)
+        for c in rows
+    )
+    table_sheet(cells, name, taken, "MÂU THUẪN CẦN XEM LẠI", columns, shaped, exported)
 
 
-def breakdowns(sheet: Worksheet, result: Consolidation, exported: date) -> None:
+def breakdowns(
+    cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date
+) -> None:
     columns = [
         Column("Kỳ báo cáo", 16),
         Column("Đơn vị báo cáo", 24),
@@ -131,8 +200,7 @@ def breakdowns(sheet: Worksheet, result: Consolidation, exported: date) -> None:
         Column("Khớp với tổng", 10),
         Column("Tệp", 22),
     ]
-    frame = result.breakdowns
-    rows = [
+    shaped = (
         [
             b["period"],
             b["reporting_unit"],
@@ -145,12 +213,12 @@ def breakdowns(sheet: Worksheet, result: Consolidation, exported: date) -> None:
             word("matches", bool(b["matches"])),
             b["doc"],
         ]
-        for b in (frame.to_dict("records") if not frame.empty else [])
-    ]
-    table_sheet(sheet, "TỔNG VÀ CÁC PHẦN (THEO ĐỊA BÀN, THÀNH PHẦN)", columns, rows, exported)
+        for b in rows
+    )
+    table_sheet(cells, name, taken, "TỔNG VÀ CÁC PHẦN (THEO ĐỊA BÀN, THÀNH PHẦN)", columns, shaped, exported)
 
 
-def targets(sheet: Worksheet, result: Consolidation, exported: date) -> None:
+def targets(cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date) -> None:
     columns = [
         Column("Kỳ báo cáo", 18),
         Column("Đơn vị báo cáo", 26),
@@ -162,16 +230,26 @@ def targets(sheet: Worksheet, result: Consolidation, exported: date) -> None:
         Column("Thực hiện", 16, number=True),
         Column("Đạt (%)", 9, number=True),
     ]
-    frame = result.targets_vs_actuals
-    rows = [
-        [t["period"], t["reporting_unit"], t["indicator_code"], word("kinds", t["kind"]), t["unit"],
-         t["per"], t["target"], t["actual"], t["achieved_percent"]]
-        for t in (frame.to_dict("records") if not frame.empty else [])
-    ]
-    table_sheet(sheet, "KẾ HOẠCH VÀ THỰC HIỆN", columns, rows, exported)
+    shaped = (
+        [
+            t["period"],
+            t["reporting_unit"],
+            t["indicator_code"],
+            word("kinds", t["kind"]),
+            t["unit"],
+            t["per"],
+            t["target"],
+            t["actual"],
+            t["achieved_percent"],
+        ]
+        for t in rows
+    )
+    table_sheet(cells, name, taken, "KẾ HOẠCH VÀ THỰC HIỆN", columns, shaped, exported)
 
 
-def not_reported(sheet: Worksheet, result: Consolidation, exported: date) -> None:
+def not_reported(
+    cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date
+) -> None:
     columns = [
         Column("Kỳ báo cáo", 24),
         Column("Đơn vị chưa gửi báo cáo", 36),
@@ -179,14 +257,13 @@ def not_reported(sheet: Worksheet, result: Consolidation, exported: date) -> Non
         Column("Thuộc", 30),
         Column("Mã đơn vị", 14),
     ]
-    rows = [
-        [m["period"], m["unit"], m["level"], m.get("parent", ""), m.get("unit_code", "")]
-        for m in result.not_reported
-    ]
-    table_sheet(sheet, "ĐƠN VỊ CHƯA BÁO CÁO", columns, rows, exported)
+    shaped = ([m["period"], m["unit"], m["level"], m.get("parent", ""), m.get("unit_code", "")] for m in rows)
+    table_sheet(cells, name, taken, "ĐƠN VỊ CHƯA BÁO CÁO", columns, shaped, exported)
 
 
-def unclassified(sheet: Worksheet, result: Consolidation, exported: date) -> None:
+def unclassified(
+    cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date
+) -> None:
     columns = [
         Column("Tệp", 22),
         Column("Số như báo cáo ghi", 16),
@@ -197,16 +274,18 @@ def unclassified(sheet: Worksheet, result: Consolidation, exported: date) -> Non
         Column("Câu trong báo cáo", 60),
         Column("Mã số liệu", 14),
     ]
-    frame = result.figures
-    # a figure an officer rejected is no figure: it waits for no line (as on the overview page)
-    if not frame.empty:
-        frame = frame[(frame["indicator_code"] == "") & (frame["review_status"] != "rejected")]
-    unmapped = frame
-    if result.unclassified is not None:  # read from the store's cells: only these were fetched
-        unmapped = result.unclassified
-    rows = [
-        [f["doc"], f["quote"], word("kinds", f["kind"]), f["value"], f["unit"], f["indicator"],
-         f["sentence"], f["figure_id"]]
-        for f in (unmapped.to_dict("records") if not unmapped.empty else [])
-    ]
-    table_sheet(sheet, "SỐ LIỆU CHƯA PHÂN LOẠI VÀO CHỈ TIÊU", columns, rows, exported)
+    # a figure an officer rejected is no figure: it waits for no line (pipeline.cells.stream.unclassified)
+    shaped = (
+        [
+            f["doc"],
+            f["quote"],
+            word("kinds", f["kind"]),
+            f["value"],
+            f["unit"],
+            f["indicator"],
+            f["sentence"],
+            f["figure_id"],
+        ]
+        for f in rows
+    )
+    table_sheet(cells, name, taken, "SỐ LIỆU CHƯA PHÂN LOẠI VÀO CHỈ TIÊU", columns, shaped, exported)
