@@ -155,23 +155,29 @@ def trimmed(tokens: Sequence[re.Match[str]], *, head: bool = True) -> tuple[int,
     """trim on tokens already read (TOKEN matches of the span, in order): the (first, past-last)
     indexes of the tokens kept, so a caller that has the tokens does not read the span twice."""
     trim_words, edges = rules().trim, rules().trim_edges
-    lower = [t.group().lower() for t in tokens]
+    lowered: dict[int, str] = {}  # only the tokens near the ends are ever read: lower-cased on demand
+
+    def lower(k: int) -> str:
+        if (word := lowered.get(k)) is None:
+            word = lowered[k] = tokens[k].group().lower()
+        return word
 
     def droppable(i: int, step: int) -> int:
         """How many tokens from i (going step) form a trimmable word group; 0 if none."""
-        if not _is_word(lower[i]):
+        word = lower(i)
+        if not _is_word(word):
             return 0 if _paired_quote(tokens, i) else 1
-        if step == 1 and lower[i][0].isdigit():
+        if step == 1 and word[0].isdigit():
             return 1  # "Đến 25/12/2020 thu được": a date or number opening the phrase is not what is counted
-        if step == -1 and lower[i] in rules().trim_tail:
+        if step == -1 and word in rules().trim_tail:
             return 1
-        if lower[i] not in edges:
+        if word not in edges:
             return 0
         for n in (3, 2, 1):
             j = i + step * (n - 1)
             if not 0 <= j < len(tokens):
                 continue
-            group = lower[min(i, j) : max(i, j) + 1]
+            group = [lower(k) for k in range(min(i, j), max(i, j) + 1)]
             if " ".join(group) in trim_words and all(_is_word(w) for w in group):
                 return n
         return 0
@@ -292,9 +298,10 @@ def phrase_before(text: str, lo: int, pos: int) -> tuple[int, int]:
     lo, hi = trimmed(tokens)
     if lo >= hi:
         return cut, cut
-    words = [t for t in tokens[lo:hi] if _is_word(t.group())]  # the trimmed span's own tokens
-    if len(words) > MAX_WORDS:
-        return trim(text, words[-MAX_WORDS].start(), tokens[hi - 1].end())
+    if hi - lo > MAX_WORDS:  # fewer tokens cannot hold too many words
+        words = [t for t in tokens[lo:hi] if _is_word(t.group())]  # the trimmed span's own tokens
+        if len(words) > MAX_WORDS:
+            return trim(text, words[-MAX_WORDS].start(), tokens[hi - 1].end())
     return tokens[lo].start(), tokens[hi - 1].end()
 
 
