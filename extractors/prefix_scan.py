@@ -7,7 +7,9 @@ case-insensitive cue words, so every character of a report costs a full attempt 
 with a companion pattern that opens on exactly that class and then runs the pattern itself in a
 lookahead: `re` skips the other characters in C. It also writes each case-insensitive word of an
 alternation once per case of its first letter ("tổ|…" → "tổ|Tổ|…", the rest still ignoring case),
-because `re` passes over an alternative that opens on a plain letter without entering it. The
+because `re` passes over an alternative that opens on a plain letter without entering it, and
+then writes the alternatives that open on one same letter once ("số|sổ" → "s(?:ố|ổ)"), because
+`re` tries them one by one. `spans_in` runs finditer over many windows of a text in one loop. The
 matches are the very ones `re` finds (`tests/test_prefix_scan.py` compares them); a pattern it
 cannot analyse is returned unchanged.
 """
@@ -20,7 +22,7 @@ import itertools
 import operator
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from re import _casefix, _compiler, _parser
 from re import _constants as sre
@@ -148,7 +150,7 @@ def _split_case(seq: Any, flags: int) -> None:
                     alternatives.append(_parser.SubPattern(alternative.state, [
                         (sre.SUBPATTERN, (None, 0, re.IGNORECASE, letter)), *alternative.data[1:],
                     ]))
-            av[1][:] = alternatives
+            av[1][:] = _grouped(alternatives, flags)
         elif op is sre.SUBPATTERN:
             _split_case(av[3], (flags | av[1]) & ~av[2])
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
@@ -157,6 +159,55 @@ def _split_case(seq: Any, flags: int) -> None:
             _split_case(av, flags)
         elif op in REPEATS:
             _split_case(av[2], flags)
+
+
+def _exact_head(alternative: Any, flags: int) -> int | None:
+    """The code point an alternative opens on when it matches that one character only (a letter
+    written case-sensitively, a character without case), else None."""
+    if not len(alternative.data):
+        return None
+    op, av = alternative.data[0]
+    if op is sre.LITERAL and (not flags & re.IGNORECASE or _same_ignoring_case(av) == {av}):
+        return av
+    if op is sre.SUBPATTERN and av[0] is None and not av[1] and av[2] & re.IGNORECASE:
+        inner = av[3].data
+        if len(inner) == 1 and inner[0][0] is sre.LITERAL:
+            return inner[0][1]
+    return None
+
+
+def _grouped(alternatives: list[Any], flags: int) -> list[Any]:
+    """The alternatives opening on the same character, written once as that character and then
+    the alternation of their rests ("số|thứ|số nhà" → "s(?:ố|ố nhà)|thứ"): `re` tries the
+    alternatives one after another, so a word list of a hundred entries costs a hundred checks
+    at every word; grouped, it costs one per opening character. Alternatives that open on
+    different single characters never both match at one place, so moving one past another
+    changes nothing; each group keeps its members' order, and no alternative moves past one
+    that opens otherwise (a class, a group, a letter ignoring case)."""
+    out: list[Any] = []
+    run: dict[int, list[Any]] = {}  # the current stretch of single-character openers, by character
+
+    def flush() -> None:
+        for members in run.values():
+            if len(members) == 1:
+                out.append(members[0])
+                continue
+            first = members[0]
+            rests = [_parser.SubPattern(m.state, m.data[1:]) for m in members]
+            out.append(_parser.SubPattern(first.state, [
+                first.data[0], (sre.BRANCH, (None, _grouped(rests, flags))),
+            ]))
+        run.clear()
+
+    for alternative in alternatives:
+        head = _exact_head(alternative, flags)
+        if head is None:
+            flush()
+            out.append(alternative)
+        else:
+            run.setdefault(head, []).append(alternative)
+    flush()
+    return out
 
 
 def _opener(parsed: Any, openers: Openers) -> re.Pattern[str]:
@@ -196,8 +247,30 @@ class QuickPattern:
             yield m
             pos = m.end()
 
+    def spans_in(self, string: str, windows: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The spans finditer(string, start, end) gives in each window, in one loop (no generator per
+        window: a document has thousands of windows and most hold no match)."""
+        search, match = self.opener.search, self.fast.match
+        out: list[tuple[int, int]] = []
+        for pos, end in windows:
+            while found := search(string, pos, end):
+                span = match(string, found.start(), end).span()  # type: ignore[union-attr]
+                out.append(span)
+                pos = span[1]
+        return out
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.plain, name)  # findall, split, groups …
+
+
+Windows = Iterable[tuple[int, int]]
+
+
+def spans_in(pattern: re.Pattern[str], string: str, windows: Windows) -> list[tuple[int, int]]:
+    """The spans of pattern.finditer(string, start, end) over each (start, end) window, in order."""
+    if isinstance(pattern, QuickPattern):
+        return pattern.spans_in(string, windows)
+    return [m.span() for pos, end in windows for m in pattern.finditer(string, pos, end)]
 
 
 def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:

@@ -14,6 +14,8 @@ import dataclasses
 import re
 import sys
 from pathlib import Path
+from re import _constants as sre
+from re import _parser
 
 import pytest
 from hypothesis import given, settings
@@ -24,13 +26,14 @@ from extractors.context.vi.rules import cues, plan_cues
 from extractors.corpus import load_examples
 from extractors.count.vi.rules import lexicon as count_lexicon
 from extractors.money.vi.rules import lexicon as money_lexicon
-from extractors.nonfigure.vi.rules import DIGIT_RUNS, compiled_patterns, digit_windows
+from extractors.nonfigure.vi.rules import WINDOW, compiled_patterns, digit_windows
 from extractors.numeral.vi.rules import grammar
-from extractors.prefix_scan import QuickPattern, _same_ignoring_case, quick
+from extractors.prefix_scan import QuickPattern, _grouped, _same_ignoring_case, quick, spans_in
 from extractors.scan import SENTENCE_END
 from pipeline.document import canonical_text
 
 REPO = Path(__file__).resolve().parent.parent
+DIGIT_RUNS = quick(re.compile(r"\d+(?:[\s.,/:–-]{1,3}\d+)*"))  # the non-figure windows' first definition
 
 
 def wrapped_patterns() -> dict[str, QuickPattern]:
@@ -80,7 +83,9 @@ def test_same_matches_on_project_texts(name: str) -> None:
         assert spans(q.finditer(text)) == spans(plain.finditer(text))
         assert spans(q.match(text, m.start()) for m in WORD_STARTS.finditer(text)) == spans(
             plain.match(text, m.start()) for m in WORD_STARTS.finditer(text))
-        for start, end in digit_windows(text)[:40]:  # how the non-figure rules search
+        windows = digit_windows(text)
+        assert q.spans_in(text, windows) == [m.span() for w in windows for m in plain.finditer(text, *w)]
+        for start, end in windows[:40]:  # how the non-figure rules search
             assert spans(q.finditer(text, start, end)) == spans(plain.finditer(text, start, end))
             s, p = q.search(text, start, end), plain.search(text, start, end)
             assert (s and (s.span(), s.groups())) == (p and (p.span(), p.groups()))
@@ -107,6 +112,8 @@ def test_same_matches_on_generated_text(pieces: list[str], bounds: tuple[int, in
         assert spans(q.finditer(text, pos, endpos)) == spans(q.plain.finditer(text, pos, endpos))
         s, p = q.search(text, pos, endpos), q.plain.search(text, pos, endpos)
         assert (s and (s.span(), s.groups())) == (p and (p.span(), p.groups()))
+        windows = [(pos, endpos), (endpos, endpos + 30), (0, len(text))]
+        assert q.spans_in(text, windows) == [m.span() for w in windows for m in q.plain.finditer(text, *w)]
         for at in range(0, len(text), 3):  # match, as the rules call it word by word
             s, p = q.match(text, at), q.plain.match(text, at)
             assert (s and (s.span(), s.groups())) == (p and (p.span(), p.groups()))
@@ -141,3 +148,64 @@ def test_wrapped_pattern_keeps_the_rest_of_its_interface() -> None:
     assert q.sub("X", "năm 5 và tháng 6") == "X và X"
     assert q.groupindex["w"] == 1
     assert [m.group() for m in q.finditer("trong năm 2020, tháng 6; cả năm")] == ["năm 2020", "tháng 6"]
+
+
+def windows_of_runs(text: str) -> list[tuple[int, int]]:
+    """The non-figure windows as first written: each run of digits widened by WINDOW, overlaps merged."""
+    windows: list[tuple[int, int]] = []
+    for m in DIGIT_RUNS.finditer(text):
+        start, end = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def test_digit_windows_are_the_merged_windows_of_the_digit_runs() -> None:
+    for text in TEXTS:
+        assert digit_windows(text) == windows_of_runs(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(pieces=st.lists(st.sampled_from(["1", "23", " ", "-", ".", "a" * 40, "b" * 47, "c" * 48, "\n", "x"]),
+                       max_size=40))
+def test_digit_windows_on_generated_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert digit_windows(text) == windows_of_runs(text)
+
+
+def test_spans_in_a_pattern_left_alone() -> None:
+    plain = re.compile(r"\d+")
+    assert spans_in(plain, "a 12 b 345 c 6", [(0, 3), (3, 14)]) == [(2, 3), (3, 4), (7, 10), (13, 14)]
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top alternatives of a parsed alternation after _grouped, each dumped as text."""
+    parsed = _parser.parse(pattern, 0)
+    (op, av), = parsed.data
+    assert op is sre.BRANCH
+    out = []
+    for alternative in _grouped(av[1], 0):
+        out.append(" ".join(f"{o}:{a}" for o, a in alternative.data))
+    return out
+
+
+def test_alternatives_opening_alike_are_grouped() -> None:
+    grouped = _alternatives("sa|sb|t|sc")
+    assert len(grouped) == 2 and grouped[1] == "LITERAL:116"  # s(?:a|b|c), then t
+
+
+def test_no_alternative_moves_past_one_opening_on_a_class() -> None:
+    assert len(_alternatives("sa|[st]x|sb")) == 3  # "sb" may not jump before "[st]x"
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    (r"(?i)(?<![\w])(?:số|sổ nhà|Số nhà|s|thứ|số nhà)\s*\d+", "Số nhà 5, sổ nhà 6, số 7, s8, SỐ NHÀ 9"),
+    (r"(?i)(?<![\w])(?:ab|a|abc|[ab]c|ac|Ad)d", "abcd acd abd ad bcd ADD Abd"),
+    (r"(?<![\w])(?:y(?:1|12)|x12y|x|y12z|x1)(?!\d)", "x12y x12 x1 x3 y12z y12 y1"),
+])
+def test_grouped_alternation_finds_the_same(pattern: str, text: str) -> None:
+    q = quick(re.compile(pattern))
+    assert isinstance(q, QuickPattern)
+    assert spans(q.finditer(text)) == spans(q.plain.finditer(text))

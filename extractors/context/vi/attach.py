@@ -21,6 +21,7 @@ def finish(s: Scan) -> list[Figure]:
     starts = s.sentence_starts
     zones = s.zones
     doc_name = Path(document.path).name
+    cues, target_reference = context.cues(), context.plan_cues().target_reference_re
     figures: list[Figure] = []
     for n, d in enumerate(drafts):
         next_start = drafts[n + 1].start if n + 1 < len(drafts) else len(s_text)
@@ -33,9 +34,9 @@ def finish(s: Scan) -> list[Figure]:
         # "Phấn đấu …; …; …", "… đề ra chỉ tiêu: …; …": a target cue in the clause before the first ";"
         # makes every item of the list a target
         head = left[: left.find(";")] if ";" in left else ""
-        opens_on_target = context.cues().target_re.search(head)
+        opens_on_target = cues.target_re.search(head)
         scope = left[semi + 1 :] if semi >= 0 and not opens_on_target else left
-        if semi >= 0 and context.cues().part_re.match(scope.lstrip()):
+        if semi >= 0 and cues.part_re.match(scope.lstrip()):
             # "ước đạt 285 tỷ; trong đó …": the breakdown shares its total's cue
             scope = left[left.rfind(";", 0, semi) + 1 :]
         clause_at = max(map(left.rfind, CLAUSE_MARKS)) + 1  # after the last clause mark, else 0
@@ -45,12 +46,12 @@ def finish(s: Scan) -> list[Figure]:
         elif approx == "exact" and (after := context.approx_after(s_text, d.end)):
             approx = after
         plan = zones.is_programme(d.start) or zones.is_governed(d.start)
-        if plan and context.plan_cues().target_reference_re.match(s_text, d.start):
+        if plan and target_reference.match(s_text, d.start):
             plan = False  # "đạt 168% chỉ tiêu giao": the share of a target reached is a result
         mod = context.modality(scope, plan, left[clause_at:])
         if mod in ("actual", "estimate") and context.change_after(s_text, d.start, d.end):
             mod = "change"  # "ước tăng 5% so với cùng kỳ": the figure is the change
-        elif mod == "change" and not context.cues().change_ref_re.search(s_text, sent_start, sent_end):
+        elif mod == "change" and not cues.change_ref_re.search(s_text, sent_start, sent_end):
             mod = "target" if plan else "actual"
         block = document.block_at(d.start) if document.blocks else None
         if block is not None and block.cell is not None and block.cell.row_header:

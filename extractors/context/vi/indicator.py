@@ -154,24 +154,30 @@ def trim(text: str, start: int, end: int, *, head: bool = True) -> tuple[int, in
 def trimmed(tokens: Sequence[re.Match[str]], *, head: bool = True) -> tuple[int, int]:
     """trim on tokens already read (TOKEN matches of the span, in order): the (first, past-last)
     indexes of the tokens kept, so a caller that has the tokens does not read the span twice."""
-    trim_words, edges = rules().trim, rules().trim_edges
-    lower = [t.group().lower() for t in tokens]
+    trim_words, edges, tail = rules().trim, rules().trim_edges, rules().trim_tail
+    lowered: dict[int, str] = {}  # only the tokens near the ends are ever read: lower-cased on demand
+
+    def lower(k: int) -> str:
+        if (word := lowered.get(k)) is None:
+            word = lowered[k] = tokens[k].group().lower()
+        return word
 
     def droppable(i: int, step: int) -> int:
         """How many tokens from i (going step) form a trimmable word group; 0 if none."""
-        if not _is_word(lower[i]):
+        word = lower(i)
+        if not _is_word(word):
             return 0 if _paired_quote(tokens, i) else 1
-        if step == 1 and lower[i][0].isdigit():
+        if step == 1 and word[0].isdigit():
             return 1  # "Đến 25/12/2020 thu được": a date or number opening the phrase is not what is counted
-        if step == -1 and lower[i] in rules().trim_tail:
+        if step == -1 and word in tail:
             return 1
-        if lower[i] not in edges:
+        if word not in edges:
             return 0
         for n in (3, 2, 1):
             j = i + step * (n - 1)
             if not 0 <= j < len(tokens):
                 continue
-            group = lower[min(i, j) : max(i, j) + 1]
+            group = [lower(k) for k in range(min(i, j), max(i, j) + 1)]
             if " ".join(group) in trim_words and all(_is_word(w) for w in group):
                 return n
         return 0
@@ -210,31 +216,32 @@ def phrase_after(
     quote: str | None = None
     skip_to = keep_until
     kept: list[re.Match[str]] = []  # the tokens of text[pos:end], trimmed at the end
+    known_at, break_at, date_at = r.known_re.match, r.phrase_break_re.match, DATE_OR_REFERENCE.match
     for m in TOKEN.finditer(text, pos, limit):
         tok = m.group()
-        if m.end() <= skip_to:
-            end = m.end()
+        at, after = m.span()
+        if after <= skip_to:
+            end = after
             kept.append(m)
             continue
-        if quote is None and (known := r.known_re.match(text, m.start())):
-            skip_to, end = known.end(), m.end()  # a known name is read whole, inner commas included
+        if quote is None and (known := known_at(text, at)):
+            skip_to, end = known.end(), after  # a known name is read whole, inner commas included
             kept.append(m)
             continue
-        if "\n" in text[end : m.start()] and end > pos:
+        if end > pos and text.find("\n", end, at) >= 0:
             break
         if quote is None:
             if tok in OPEN_QUOTES or tok == '"':
                 quote = "”»" if tok in OPEN_QUOTES else '"'
-            elif (tok in PUNCT_BREAK or tok in CLOSE_QUOTES or r.phrase_break_re.match(text, m.start())
-                  or DATE_OR_REFERENCE.match(text, m.start())):
+            elif tok in PUNCT_BREAK or tok in CLOSE_QUOTES or break_at(text, at) or date_at(text, at):
                 break
         elif tok in quote:
             quote = None
-        if _is_word(tok):
+        if tok[0].isalnum():  # a word
             words += 1
             if words > MAX_WORDS and quote is None:
                 break
-        end = m.end()
+        end = after
         kept.append(m)
     lo, hi = trimmed(kept, head=head)  # as trim(text, pos, end): the same tokens, not read again
     return (kept[lo].start(), kept[hi - 1].end()) if lo < hi else (pos, pos)
@@ -292,9 +299,10 @@ def phrase_before(text: str, lo: int, pos: int) -> tuple[int, int]:
     lo, hi = trimmed(tokens)
     if lo >= hi:
         return cut, cut
-    words = [t for t in tokens[lo:hi] if _is_word(t.group())]  # the trimmed span's own tokens
-    if len(words) > MAX_WORDS:
-        return trim(text, words[-MAX_WORDS].start(), tokens[hi - 1].end())
+    if hi - lo > MAX_WORDS:  # fewer tokens cannot hold too many words
+        words = [t for t in tokens[lo:hi] if _is_word(t.group())]  # the trimmed span's own tokens
+        if len(words) > MAX_WORDS:
+            return trim(text, words[-MAX_WORDS].start(), tokens[hi - 1].end())
     return tokens[lo].start(), tokens[hi - 1].end()
 
 

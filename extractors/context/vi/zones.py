@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -29,10 +30,11 @@ class Zones:
 
     def is_programme(self, offset: int) -> bool:
         """Whether offset lies in a plan part; a footnote belongs where its marker is referenced."""
-        for start, end, ref in self.footnotes:
-            if start <= offset < end:
-                offset = ref
-                break
+        # the footnote lines are disjoint and in text order: only the last starting at or before
+        # offset may hold it
+        f = bisect.bisect_right(self.footnotes, (offset, sys.maxsize, sys.maxsize)) - 1
+        if f >= 0 and offset < self.footnotes[f][1]:
+            offset = self.footnotes[f][2]
         i = bisect.bisect_right(self.starts, offset) - 1
         return i >= 0 and self.programme[i]
 

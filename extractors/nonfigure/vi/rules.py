@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
-from extractors.prefix_scan import quick
+from extractors.prefix_scan import quick, spans_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +49,15 @@ class Blocked:
         return None
 
 
-DIGIT_RUNS = quick(re.compile(r"\d+(?:[\s.,/:–-]{1,3}\d+)*"))
 WINDOW = 48  # characters of context a non-figure rule may need on each side of the digits
+# digits no more than two windows apart: their windows overlap or touch, so they share one window
+DIGIT_GROUPS = re.compile(rf"\d(?:\D{{0,{2 * WINDOW}}}\d)*")
 
 
 def digit_windows(text: str) -> list[tuple[int, int]]:
     """Merged windows around every run of digits: no non-figure rule can match elsewhere."""
-    windows: list[tuple[int, int]] = []
-    for m in DIGIT_RUNS.finditer(text):
-        start, end = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
-        else:
-            windows.append((start, end))
-    return windows
+    n = len(text)
+    return [(max(0, m.start() - WINDOW), min(n, m.end() + WINDOW)) for m in DIGIT_GROUPS.finditer(text)]
 
 
 @dataclass(slots=True)
@@ -78,12 +73,10 @@ def blocked_spans(text: str) -> NonFigures:
     found: dict[bool, list[tuple[int, int, str]]] = {False: [], True: []}
     windows = digit_windows(text)
     for pattern in compiled_patterns():
-        spans = found[pattern.unless_counted]
-        for start, end in windows:
-            spans.extend(
-                (m.start(), m.end(), pattern.name)
-                for m in pattern.regex.finditer(text, start, end) if m.end() > m.start()
-            )
+        name = pattern.name
+        found[pattern.unless_counted].extend(
+            (start, end, name) for start, end in spans_in(pattern.regex, text, windows) if end > start
+        )
     return NonFigures(hard=_merged(found[False]), weak=_merged(found[True]))
 
 
