@@ -85,10 +85,21 @@ def run_flow(inbox_root: Path, store_url: str, **options: Any) -> dict[str, Any]
 
 
 def timed(label: str, docs: int, run: Callable[[], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
-    started = time.perf_counter()
+    """Run, then print documents/s, the CPU a document cost (this process and every child it reaped:
+    readers, Dask workers) and the load average, since the cores may be shared."""
+    from pipeline.bench_ingest import children_cpu, load_note
+    from pipeline.zygote import shutdown
+
+    started, cpu, children = time.perf_counter(), time.process_time(), children_cpu()
     result = run()
     wall = time.perf_counter() - started
-    print(f"flow: {label:<26} {wall:7.1f} s  {docs / wall:5.2f} documents/s   outcomes {result['counts']}")
+    shutdown()  # reaps this process's zygote, so its readers' CPU is counted
+    cpu, children = time.process_time() - cpu, children_cpu() - children
+    print(
+        f"flow: {label:<26} {wall:7.1f} s  {docs / wall:5.2f} documents/s   outcomes {result['counts']}\n"
+        f"flow:   CPU a document: this process {1000 * cpu / docs:.0f} ms + children "
+        f"{1000 * children / docs:.0f} ms (zygote start included)  [{load_note()}]"
+    )
     return wall, result
 
 

@@ -41,7 +41,7 @@ def extract_in_child(document: Document, limits: Limits = DEFAULT_LIMITS) -> lis
     handle, name = tempfile.mkstemp(prefix="tonghop-extract-", suffix=".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as record:
-            json.dump(document.to_record(), record, ensure_ascii=False)
+            record.write(json.dumps(document.to_record(), ensure_ascii=False))  # dumps: the C encoder
         payload = run_child(Path(name), child_limits, "extract", document.path)
     finally:
         os.unlink(name)

@@ -295,7 +295,7 @@ def read_and_report(path: str, limits: Limits, result: IO[str], task: str = "rea
             import traceback
 
             traceback.print_exc()  # to the log file, for whoever investigates the quarantine
-    json.dump(payload, result, ensure_ascii=False)
+    result.write(json.dumps(payload, ensure_ascii=False))  # json.dump to a file is the pure-Python encoder
 
 
 def _child(path: str, limits_json: str, task: str = "read") -> None:

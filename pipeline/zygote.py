@@ -27,6 +27,7 @@ import atexit
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import gc
 import itertools
 import json
@@ -356,10 +357,14 @@ def _grandchild(
         os._exit(status)  # never return into the zygote's loop, never run its exit handlers
 
 
+@functools.cache  # loaded in the zygote before it forks: find_library runs ldconfig, 5 ms a reader
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
 def _die_with_parent() -> None:
     """Have the kernel kill this process when the zygote dies (Linux), so no reader is orphaned."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() == 1:  # the zygote died before the line above took effect
         os._exit(READER_FAILED)
 
@@ -451,6 +456,7 @@ def main(fd: int) -> None:
         import traceback
 
         traceback.print_exc()  # to the zygote's log; it still serves, only with colder caches
+    _libc()
     gc.collect()
     gc.freeze()  # what exists now is shared by every fork, and the collector will not dirty its pages
     serve(channel)

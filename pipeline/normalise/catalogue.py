@@ -45,8 +45,7 @@ class Indicator:
         if figure.kind not in self.kinds:
             return False
         if self.units and figure.kind in ("count", "ratio", "quantity"):
-            unit = fold(figure.unit)
-            return any(unit == u or unit.startswith(u + " ") for u in self.units)
+            return unit_accepted(fold(figure.unit), self.units)
         return True
 
     def combine_for(self, kind: str) -> str:
@@ -54,6 +53,12 @@ class Indicator:
         if kind not in ADDITIVE_KINDS and self.combine == "sum":
             return "none"
         return self.combine
+
+
+@lru_cache(maxsize=1 << 14)  # every figure is asked against every indicator: a batch repeats its units
+def unit_accepted(unit: str, units: tuple[str, ...]) -> bool:
+    """Whether a folded counted noun is one of `units`, or starts with one ("hộ nghèo" under "hộ")."""
+    return any(unit == u or unit.startswith(u + " ") for u in units)
 
 
 @dataclass(slots=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same units and contexts are folded once per indicator
 def fold(text: str) -> str:
     """NFC, lower case, straight quotes, single spaces: phrases match however the report typed them."""
     text = unicodedata.normalize("NFC", text).translate(QUOTES).lower()

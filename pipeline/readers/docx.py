@@ -26,6 +26,7 @@ from pipeline.errors import DocumentRejected
 from pipeline.readers.altchunk import Item, chunk_items
 from pipeline.readers.assemble import TextAssembler
 from pipeline.readers.docx_numbering import ListNumbering, format_number
+from pipeline.readers.docx_style_scan import style_sheet
 from pipeline.readers.docx_styles import StyleSheet, run_font
 from pipeline.readers.guards import active_limits
 from pipeline.readers.legacy import TCVN3, VNI, is_capitals_font, legacy_encoding, to_unicode
@@ -60,7 +61,7 @@ class Parts:
     """The XML parts of a .docx the reader needs, each parsed safely (None when absent)."""
 
     body: etree._Element
-    styles: etree._Element | None = None
+    styles: StyleSheet = field(default_factory=lambda: StyleSheet.from_tree(None))
     numbering: etree._Element | None = None
     settings: etree._Element | None = None
     footnotes: etree._Element | None = None
@@ -77,12 +78,14 @@ def _open_parts(package: Package) -> Parts:
     if body is None:
         raise DocumentRejected("E005_CORRUPT", package.name, "word/document.xml has no body")
     parts = Parts(body=body)
-    single = {RT.STYLES: "styles", RT.NUMBERING: "numbering", RT.SETTINGS: "settings",
-              RT.FOOTNOTES: "footnotes", RT.ENDNOTES: "endnotes"}
+    single = {RT.NUMBERING: "numbering", RT.SETTINGS: "settings", RT.FOOTNOTES: "footnotes",
+              RT.ENDNOTES: "endnotes"}
     for rel in rels:
         if rel.is_external:
             continue
-        if rel.reltype in single:
+        if rel.reltype == RT.STYLES:
+            parts.styles = style_sheet(package, rel.target)
+        elif rel.reltype in single:
             setattr(parts, single[rel.reltype], package.tree(rel.target))
         elif rel.reltype in (RT.HEADER, RT.FOOTER):
             parts.headers_footers.append(package.tree(rel.target))
@@ -288,7 +291,7 @@ def read_docx(path: Path, raw: bytes, sha256: str, package: Package | None = Non
     """A .docx report as canonical text: body lines, table cells where the table stands, notes last.
     `package` is the guarded, parsed package when the caller already opened it (read_document)."""
     parts = _open_parts(package or open_package(raw, path.name, active_limits()))
-    walker = _Walker(StyleSheet(parts.styles), ListNumbering(parts.numbering))
+    walker = _Walker(parts.styles, ListNumbering(parts.numbering))
     out = TextAssembler()
     notes = {"footnote": _notes(parts.footnotes, "footnote"), "endnote": _notes(parts.endnotes, "endnote")}
     referenced: list[tuple[NoteRef, int, Block]] = []

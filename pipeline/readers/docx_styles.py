@@ -9,31 +9,43 @@ from lxml import etree
 
 from pipeline.readers.ooxml import w, wval
 
+StyleLookup = Callable[[str], "etree._Element | None"]  # a style element by its id, None if absent
+
 
 class StyleSheet:
     """styles.xml, read once, answering with the basedOn chain followed; each answer is kept, since
-    a report asks the same few styles about every paragraph and run."""
+    a report asks the same few styles about every paragraph and run. `element` gives a style by
+    id (the last of that id, as Word takes it), from the whole tree (`from_tree`) or from the
+    pieces of the part a reader asks for (docx_style_scan.py)."""
 
-    def __init__(self, root: etree._Element | None) -> None:
+    def __init__(self, element: StyleLookup, default_paragraph: str = "", default_font: str = "") -> None:
         self._answers: dict[tuple[str, str, str], Any] = {}
-        self._styles: dict[str, etree._Element] = {}
-        self.default_paragraph = ""
-        self.default_font = ""
+        self._element = element
+        self.default_paragraph = default_paragraph
+        self.default_font = default_font
+
+    @classmethod
+    def from_tree(cls, root: etree._Element | None) -> StyleSheet:
+        """The style sheet of a parsed styles.xml (None: a package without one)."""
         if root is None:
-            return
+            return cls(lambda _: None)
+        styles: dict[str, etree._Element] = {}
+        default_paragraph = ""
         for style in root.iter(w("style")):
             style_id = style.get(w("styleId"), "")
-            self._styles[style_id] = style
-            if style.get(w("type")) == "paragraph" and style.get(w("default")) in ("1", "true"):
-                self.default_paragraph = style_id
+            styles[style_id] = style
+            if is_default_paragraph(style):
+                default_paragraph = style_id
         defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
-        self.default_font = _font_of(defaults)
+        return cls(styles.get, default_paragraph, font_of(defaults))
 
     def _chain(self, style_id: str) -> list[etree._Element]:
         chain, seen = [], set()
-        while style_id and style_id in self._styles and style_id not in seen:
+        while style_id and style_id not in seen:
+            style = self._element(style_id)
+            if style is None:
+                break
             seen.add(style_id)
-            style = self._styles[style_id]
             chain.append(style)
             style_id = wval(style, "basedOn") or ""
         return chain
@@ -73,13 +85,19 @@ class StyleSheet:
     def _font(self, run_style: str, paragraph_style: str) -> str:
         for style_id in (run_style, paragraph_style or self.default_paragraph):
             for style in self._chain(style_id):
-                font = _font_of(style.find(w("rPr")))
+                font = font_of(style.find(w("rPr")))
                 if font:
                     return font
         return self.default_font
 
 
-def _font_of(rpr: etree._Element | None) -> str:
+def is_default_paragraph(style: etree._Element) -> bool:
+    """Whether a w:style element is the paragraph style of paragraphs that name none."""
+    return style.get(w("type")) == "paragraph" and style.get(w("default")) in ("1", "true")
+
+
+def font_of(rpr: etree._Element | None) -> str:
+    """The ASCII font an rPr names (w:rFonts ascii, else hAnsi), "" when none."""
     if rpr is None:
         return ""
     fonts = rpr.find(w("rFonts"))
@@ -90,4 +108,4 @@ def _font_of(rpr: etree._Element | None) -> str:
 
 def run_font(rpr: etree._Element | None) -> str:
     """The ASCII font a run names itself, "" when it leaves it to its styles."""
-    return _font_of(rpr)
+    return font_of(rpr)

@@ -3,12 +3,15 @@
 Every part is inflated once under the caps (sizes counted while inflating, as guards.py does).
 Each XML part a reader walks is parsed once, by lxml with a hardened parser (no entities, no DTD,
 no network, libxml2's own size limits), into the tree the reader then walks, and held to the
-guard's caps: no DOCTYPE, nesting depth, characters. The parts no reader walks (a Word 2010
-stylesWithEffects.xml is larger than the document) are checked by libxml2 without building a
-tree. Only a part this fast path cannot vouch for goes through the streaming expat scan of
-guards.py (one that may declare a DOCTYPE, another encoding than UTF-8, XML libxml2 refuses),
-so a hostile part ends as it did when every part was scanned that way: that scan's Python
-callback per element was half the cost of reading a .docx.
+guard's caps: no DOCTYPE, nesting depth, characters. A part read only in pieces (styles.xml,
+docx_style_scan.py) is checked whole by libxml2 without building a tree, and each piece parsed
+and held to the caps when it is asked for. The parts no reader walks (a Word 2010
+stylesWithEffects.xml is larger than the document) are never parsed, so only what could harm a
+parser is looked for in their bytes: a DOCTYPE or an entity, and the size caps. Only a part this
+fast path cannot vouch for goes through the streaming expat scan of guards.py (one that may
+declare a DOCTYPE, another encoding than UTF-8, XML libxml2 refuses), so a hostile part ends as it
+did when every part was scanned that way: that scan's Python callback per element was half the
+cost of reading a .docx.
 """
 
 from __future__ import annotations
@@ -53,12 +56,14 @@ class Package:
     infos: dict[str, zipfile.ZipInfo]
     pending: dict[str, bytes] = field(default_factory=dict)  # XML parts not parsed yet, in zip order
     trees: dict[str, etree._Element] = field(default_factory=dict)  # parsed XML parts, by member name
+    checked: dict[str, bytes] = field(default_factory=dict)  # parts checked whole, read in pieces
     unparsed: dict[str, str] = field(default_factory=dict)  # XML parts lxml refused: why
 
     def tree(self, part: str) -> etree._Element:
         """A parsed XML part, held to every cap; E005 for one that is not well-formed XML (or not XML)."""
-        if part in self.pending:
-            _parse_part(self, part, self.pending.pop(part))
+        data = self.pending.pop(part) if part in self.pending else self.checked.pop(part, None)
+        if data is not None:
+            _parse_part(self, part, data)
         if part in self.trees:
             return self.trees[part]
         why = self.unparsed.get(part, "not an XML part")
@@ -69,13 +74,38 @@ class Package:
         while self.pending:
             self.tree(next(iter(self.pending)))
 
+    def checked_whole(self, part: str) -> bytes | None:
+        """A part's bytes once libxml2 found them well-formed, UTF-8, without DOCTYPE or entity and
+        under the character cap, without building a tree (the caller parses the pieces it reads,
+        with `fragment`); None when only the full parse can say (`tree` then refuses or parses it)."""
+        data = self.pending.get(part)
+        if data is None or not _plain(data) or len(data) > self.limits.max_chars:
+            return None
+        try:
+            etree.fromstring(data, _checker())
+        except etree.XMLSyntaxError:
+            return None
+        self.checked[part] = self.pending.pop(part)
+        return data
+
+    def fragment(self, part: str, data: bytes) -> etree._Element:
+        """A piece of a part checked whole (one element inside the root's start and end tags),
+        parsed by the hardened parser and held to the depth cap as if the whole part were."""
+        root = etree.fromstring(data, PARSER)
+        _check_shape(root, part, self.name, data, self.limits)
+        return root
+
     def check_unread(self) -> None:
-        """The XML parts no reader asked for, checked without building a tree: no DOCTYPE or entity,
-        well-formed, under the character cap, nested no deeper than libxml2's own 256 levels (nothing
-        ever walks them, so the 128-level cap for what is walked does not apply)."""
+        """The XML parts no reader asked for, which no parser ever sees: their bytes must show no
+        DOCTYPE or entity and stay under the character cap (a part that is not plain UTF-8, or too
+        big to say from its bytes, goes through the guard's expat scan, which refuses both)."""
         while self.pending:
             part = next(iter(self.pending))
-            _check_unread_part(self, part, self.pending.pop(part))
+            data = self.pending.pop(part)
+            if not _plain(data) or len(data) > self.limits.max_chars:
+                scanner = XmlScanner(part, self.name, self.limits)
+                scanner.feed(data)
+                scanner.close()
 
     def blob(self, part: str) -> bytes:
         """A part's bytes, inflated again (only altChunk parts need them, rarely)."""
@@ -89,19 +119,11 @@ class _NoEvents:
         return None
 
 
-def _check_unread_part(package: Package, part: str, data: bytes) -> None:
-    if _plain(data) and len(data) <= package.limits.max_chars:
-        checker = etree.XMLParser(
-            target=_NoEvents(), resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
-        )
-        try:
-            etree.fromstring(data, checker)
-            return
-        except etree.XMLSyntaxError:
-            pass  # malformed, or libxml2's own limits: expat says which, as the guard always did
-    scanner = XmlScanner(part, package.name, package.limits)
-    scanner.feed(data)
-    scanner.close()
+def _checker() -> etree.XMLParser:
+    """A hardened parser that builds nothing (a parser with a target is not shared between threads)."""
+    return etree.XMLParser(
+        target=_NoEvents(), resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+    )
 
 
 def open_package(raw: bytes, name: str, limits: Limits) -> Package:
