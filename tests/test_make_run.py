@@ -102,6 +102,7 @@ def test_two_different_copies_of_the_same_day_are_a_conflict_to_review(run) -> N
 
     from pipeline.review import create_app
     from pipeline.workbook.cells import CONFLICT_FILL
+    from pipeline.workbook.period_sheet import NOTES_TITLE
 
     _, workbook = run
     key = json.loads((BATCH / "answer_key.json").read_text(encoding="utf-8"))
@@ -120,7 +121,9 @@ def test_two_different_copies_of_the_same_day_are_a_conflict_to_review(run) -> N
     sheet = book[PERIOD]
     (number,) = [n for n, r in enumerate(sheet.iter_rows(values_only=True), 1) if r == fund]
     cell = sheet.cell(number, header.index(first["name"]) + 1)
-    assert cell.fill.fgColor.rgb.endswith(CONFLICT_FILL.fgColor.rgb[-6:]) and "mâu thuẫn" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith(CONFLICT_FILL[-6:])
+    notes = fund[header.index(NOTES_TITLE)]  # what a comment used to say is in the printed notes column
+    assert "mâu thuẫn" in notes and first["name"] in notes
     top, header = header_index(book["Mâu thuẫn"])
     unit, code = header.index("Đơn vị báo cáo"), header.index("Mã chỉ tiêu")
     fund_conflict = (first["name"], "QUY_VNN_VAN_DONG")
