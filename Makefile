@@ -51,7 +51,8 @@ eval-ocr: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench
 
-# the province-scale store: 1k / 10k / 100k reports (hours at 100k on 2 shared cores; SIZES=1000,10000
+# the province-scale store: 1k / 10k / 100k reports (grown by copies, pipeline/bench_clone.py: about
+# 35 min and 8 GB of disk to reach 100k on 2 shared cores, then about 10 min of measuring; SIZES=1000,10000
 # for less); on PostgreSQL too when TONGHOP_TEST_PG names a server (a schema of its own is created)
 SIZES ?= 1000,10000,100000
 bench-scale: $(STAMP)
