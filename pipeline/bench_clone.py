@@ -112,7 +112,8 @@ def copy_reports(
             touched[copied["variant"]].add(copied["line_key"])
             rows[document_lines].append(copied)
         rows[cell_documents] += [{**swap(f), **mine} for f in slot.findings]
-        rows[document_periods] += [{**p, "document_id": new_id} for p in slot.periods]
+        where = {"level": row["level"] or "", "unit_base": mine["unit_base"], "unit_code": mine["unit_code"]}
+        rows[document_periods] += [{**p, **where, "document_id": new_id} for p in slot.periods]
     others = [c for c in document_texts.columns if c.name != "document_id"]
     copy_text = document_texts.insert().from_select(
         ["document_id", *(c.name for c in others)],

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from pipeline.bench_grow import REPO, reporting_units, templates
 from pipeline.bench_scale import grow
-from pipeline.cells.attention import attention, conflicts, period_conflicts
+from pipeline.cells.attention import attention, conflicts, period_alarms, period_conflicts
 from pipeline.cells.overview import periods as store_periods
 from pipeline.review import create_app
 from pipeline.review import overview as overview_module
@@ -126,7 +126,10 @@ def test_a_periods_first_conflicts_are_the_first_of_the_full_list(grown: str) ->
             for c in every:
                 seen[c["type"]] += 1
             disagree = [c for c in every if c["type"] == "documents_disagree"]
-            alarms = [c for c in every if c["type"] == "total_differs_from_parts"]
+            alarms, count = period_alarms(store, period)  # the overview's order: by unit, not by total id
+            assert sorted(map(repr, alarms)) == sorted(
+                repr(c) for c in every if c["type"] == "total_differs_from_parts")
+            assert count == len(alarms)
             for limit in (1, 3, 1000):
                 page = period_conflicts(store, period, limit)
                 assert page["disagreements"] == disagree[:limit], period
@@ -135,3 +138,77 @@ def test_a_periods_first_conflicts_are_the_first_of_the_full_list(grown: str) ->
         assert all(seen.values()), seen  # both kinds were there to be cut
     finally:
         store.close()
+
+
+def reference_reported(conn: sa.Connection, period: str) -> list[tuple]:
+    """The period's reports as the overview listed them before 0007: joined from documents and
+    cell_documents and sorted in Python (a reference for the rows the index now gives)."""
+    from pipeline.store.cells_schema import cell_documents
+    from pipeline.store.schema import documents
+
+    rows = conn.execute(
+        sa.select(document_periods.c.document_id, documents.c.level, cell_documents.c.unit_base,
+                  cell_documents.c.unit_code, documents.c.path, document_periods.c.figures,
+                  document_periods.c.unreviewed, document_periods.c.unclassified)
+        .join(documents, documents.c.id == document_periods.c.document_id)
+        .join(cell_documents, sa.and_(cell_documents.c.document_id == document_periods.c.document_id,
+                                      cell_documents.c.variant == 0))
+        .where(document_periods.c.period == period)
+    ).all()
+    return sorted(((r.level or "", r.unit_base, r.unit_code, r.document_id, r.path, r.figures, r.unreviewed,
+                    r.unclassified) for r in rows), key=lambda r: r[:4])
+
+
+def test_the_reported_pages_and_totals_are_the_joined_documents_in_order(grown: str) -> None:
+    """Paged from `ix_document_periods_reported`, the reports are those the documents and their
+    cells name, in level and unit order, and the totals (and the count outside the expected units)
+    are theirs."""
+    from pipeline.cells.overview import reported, reported_totals
+
+    store = open_store(grown)
+    try:
+        with store._read() as conn:
+            by_period = {p: reference_reported(conn, p) for p in store_periods(store)}
+        for period, want in by_period.items():
+            expected = {w[2] for w in want[::2]}  # every other report's unit is on the expected list
+            shown = []
+            for offset in range(0, len(want) + 3, 3):
+                shown += reported(store, period, expected, offset=offset, limit=3)
+            got = [(r["level"], r["document_id"], r["path"], r["figures"], r["unreviewed"], r["unclassified"])
+                   for r in shown]
+            assert got == [(w[0], w[3], w[4], w[5], w[6], w[7]) for w in want]
+            assert [r["expected"] for r in shown] == [w[2] in expected for w in want]
+            totals = reported_totals(store, period, expected)
+            assert totals == {"documents": len(want), "figures": sum(w[5] for w in want),
+                              "unreviewed": sum(w[6] for w in want), "unclassified": sum(w[7] for w in want),
+                              "outside": sum(w[2] not in expected for w in want)}
+        assert any(t for t in by_period.values() if len({w[2] for w in t}) > 1)  # units to tell apart
+    finally:
+        store.close()
+
+
+def test_migration_0007_fills_a_stores_rows_as_the_refresh_writes_them(store: object) -> None:
+    """An existing store taken back to 0006 and brought up again: the level and unit 0007 adds to
+    each document's period rows are those the refresh writes (SQLite and PostgreSQL)."""
+    from alembic import command
+
+    from pipeline.store.migrate import alembic_config, upgrade
+
+    source = templates(None, tuple(sorted((REPO / "samples").glob("00[0-4]_*.txt"))))
+    grow(store, source, reporting_units(4), 0, 12)
+    columns = [document_periods.c[k] for k in ("document_id", "period", "level", "unit_base", "unit_code",
+                                               "figures", "unreviewed", "unclassified", "alarms")]
+
+    def rows() -> list[tuple]:
+        with store._read() as conn:
+            return [tuple(r) for r in conn.execute(sa.select(*columns).order_by(*columns[:2]))]
+
+    written = rows()
+    assert len({r[3] for r in written}) > 1 and all(r[3] for r in written)
+    assert any(r[8] for r in written)  # totals ≠ parts, counted from the findings
+    config = alembic_config(store.engine)
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+    upgrade(store.engine)
+    assert rows() == written

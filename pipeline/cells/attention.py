@@ -11,7 +11,15 @@ import sqlalchemy as sa
 from pipeline.cells.read import unit_names
 from pipeline.cells.refresh import refresh
 from pipeline.consolidate import LINE_KEYS, missing_reports
-from pipeline.store.cells_schema import VARIANTS, cell_documents, cells, document_lines, document_periods
+from pipeline.store.cells_schema import (
+    CONFLICT_ORDER,
+    REPORTED_ORDER,
+    VARIANTS,
+    cell_documents,
+    cells,
+    document_lines,
+    document_periods,
+)
 from pipeline.store.schema import documents
 
 ALL = VARIANTS["all"]
@@ -41,19 +49,47 @@ def conflicts(
 
 
 def period_conflicts(store: Any, period: str, limit: int) -> dict[str, Any]:
-    """A period's first `limit` disagreements (by the cells' keys, sorted in the store) and alarms,
-    and how many of each: the overview of a province's period lists a page, not thousands."""
-    order = [cells.c[k] for k in ("period", "unit_base", "unit_code", *LINE_KEYS[2:])]
+    """A period's first `limit` disagreements (by the cells' keys, sorted in the store) and alarms
+    (`period_alarms`), and how many of each: the overview of a province's period lists a page, not
+    thousands."""
+    order = [cells.c[k] for k in CONFLICT_ORDER]  # as ix_cells_conflict holds them: the first are sought
     with store._read() as conn:
         rows = conn.execute(_disagreeing(period).order_by(*order).limit(limit)).mappings().all()
         count = conn.execute(
             sa.select(sa.func.count()).select_from(_disagreeing(period).subquery())
         ).scalar_one()
-        found = conn.execute(_alarmed(period)).mappings().all()
-        names = unit_names(conn, ALL, {r["unit_base"] for r in (*rows, *found)})
-    alarms = _alarms(found, names, period)
+        names = unit_names(conn, ALL, {r["unit_base"] for r in rows})
+    alarms, alarm_count = period_alarms(store, period, limit)
     return {"disagreements": _disagreements(rows, names), "disagreement_count": int(count),
-            "alarms": alarms[:limit], "alarm_count": len(alarms)}
+            "alarms": alarms, "alarm_count": alarm_count}
+
+
+def period_alarms(store: Any, period: str, limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
+    """A period's totals ≠ parts in the overview's order (its reports' order: level, unit, document;
+    then each document's totals' ids), the first `limit` of them, and how many in all. The count and
+    the documents holding them come from `ix_document_periods_reported`; only the documents listed
+    are read (their findings carry every mark: a few thousand are seconds on a cold disk)."""
+    mine = document_periods.c.period == period
+    holders = sa.select(document_periods.c.document_id, document_periods.c.alarms).where(
+        mine, document_periods.c.alarms > 0).order_by(*[document_periods.c[k] for k in REPORTED_ORDER[1:]])
+    chosen: list[int] = []
+    with store._read() as conn:
+        count = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(document_periods.c.alarms), 0)).where(
+            mine)).scalar_one()
+        result = conn.execute(holders)
+        taken = 0
+        for document_id, alarms in result:
+            if limit is not None and taken >= limit:
+                break
+            chosen.append(document_id)
+            taken += alarms
+        result.close()
+        found = conn.execute(sa.select(cell_documents).where(
+            cell_documents.c.variant == ALL, cell_documents.c.document_id.in_(chosen))).mappings().all()
+        names = unit_names(conn, ALL, {r["unit_base"] for r in found})
+    by_document = {r["document_id"]: r for r in found}
+    listed = [alarm for document_id in chosen for alarm in _alarms([by_document[document_id]], names, period)]
+    return listed[:limit], int(count)
 
 
 def _disagreeing(period: str | None) -> sa.Select:

@@ -39,6 +39,7 @@ class DocumentCells:
 
     unit_base: str
     unit_code: str
+    level: str = ""
     lines: list[dict[str, Any]] = field(default_factory=list)
     findings: dict[str, Any] = field(default_factory=dict)
     periods: list[dict[str, Any]] = field(default_factory=list)
@@ -66,9 +67,10 @@ def compute(records: list[dict[str, Any]], catalogue: dict[str, Indicator]) -> d
     frame["unit_code"] = frame["unit_code"].astype(object).fillna("")
     frame = mark_not_counted(frame, catalogue)
     result: dict[int, DocumentCells] = {}
-    firsts = frame.drop_duplicates("document_id")[["document_id", "reporting_unit", "unit_code"]]
+    firsts = frame.drop_duplicates("document_id")[["document_id", "reporting_unit", "unit_code", "level"]]
     for row in firsts.itertuples():
-        result[int(row.document_id)] = DocumentCells(row.reporting_unit, row.unit_code)
+        level = row.level if isinstance(row.level, str) else ""  # a document without a level: none
+        result[int(row.document_id)] = DocumentCells(row.reporting_unit, row.unit_code, level)
         result[int(row.document_id)].findings = {"marks": {}, "conflicts": [], "breakdowns": []}
     for row in frame.loc[~frame["counted"].astype(bool)].itertuples():
         result[int(row.document_id)].findings["marks"][row.figure_id] = [row.why_not_counted, row.same_as]

@@ -15,41 +15,41 @@ __all__ = ["conflicts", "links", "not_reported", "period_conflicts", "periods", 
            "reported_totals"]
 from pipeline.consolidate import NO_PERIOD
 from pipeline.normalise.catalogue import fold
-from pipeline.store.cells_schema import VARIANTS, cell_documents, document_periods
+from pipeline.store.cells_schema import REPORTED_ORDER, VARIANTS, document_periods
 from pipeline.store.schema import documents, figures
 
 ALL = VARIANTS["all"]
 
 
+# Every distinct period by one index seek each (a loose index scan), not a walk over every
+# document's rows: a province's store has hundreds of thousands of them and a few dozen periods.
+DISTINCT_PERIODS = sa.text(
+    "WITH RECURSIVE named(period) AS ("
+    " SELECT min(period) FROM document_periods"
+    " UNION ALL SELECT (SELECT min(period) FROM document_periods WHERE period > named.period)"
+    " FROM named WHERE named.period IS NOT NULL)"
+    " SELECT period FROM named WHERE period IS NOT NULL"
+)
+
+
 def periods(store: Any) -> list[str]:
     """Every period a current figure names."""
     with store._read() as conn:
-        return list(conn.execute(sa.select(document_periods.c.period).distinct()).scalars())
-
-
-def _period_documents(period: str) -> sa.Select:
-    """The current documents with figures of `period`, with their unit as the cells hold it."""
-    return (
-        sa.select(document_periods, documents.c.path, documents.c.unit_code, documents.c.level,
-                  documents.c.loaded_at, cell_documents.c.unit_base, cell_documents.c.unit_code.label("code"))
-        .join(documents, documents.c.id == document_periods.c.document_id)
-        .join(cell_documents, sa.and_(cell_documents.c.document_id == document_periods.c.document_id,
-                                      cell_documents.c.variant == ALL))
-        .where(document_periods.c.period == period)
-    )
+        return list(conn.execute(DISTINCT_PERIODS).scalars())
 
 
 def reported_totals(store: Any, period: str, expected: set[str]) -> dict[str, int]:
     """The period's documents counted in the store: how many, their figures, what is left to do,
-    and how many come from units outside the expected list."""
-    counted = _period_documents(period).subquery()
-    query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(counted.c.figures), 0),
-                      sa.func.coalesce(sa.func.sum(counted.c.unreviewed), 0),
-                      sa.func.coalesce(sa.func.sum(counted.c.unclassified), 0))
+    and how many come from units outside the expected list (all from `ix_document_periods_reported`)."""
+    mine = document_periods.c.period == period
+    query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(document_periods.c.figures), 0),
+                      sa.func.coalesce(sa.func.sum(document_periods.c.unreviewed), 0),
+                      sa.func.coalesce(sa.func.sum(document_periods.c.unclassified), 0)).where(mine)
+    by_unit = sa.select(document_periods.c.unit_code, sa.func.count()).where(mine).group_by(
+        document_periods.c.unit_code)
     with store._read() as conn:
         count, figures_, unreviewed, unclassified = conn.execute(query).one()
-        codes = conn.execute(sa.select(counted.c.unit_code)).scalars() if expected else []
-        outside = sum(1 for code in codes if code not in expected)
+        outside = sum(n for code, n in conn.execute(by_unit) if code not in expected) if expected else 0
     return {"documents": int(count), "figures": int(figures_), "unreviewed": int(unreviewed),
             "unclassified": int(unclassified), "outside": outside}
 
@@ -58,22 +58,25 @@ def reported(
     store: Any, period: str, expected: set[str], *, offset: int = 0, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """One row per current document with figures of `period` (by level and unit, `limit` of them
-    from `offset`): unit, when it came, what is left."""
-    query = _period_documents(period).order_by(
-        documents.c.level, cell_documents.c.unit_base, cell_documents.c.unit_code,
-        document_periods.c.document_id,
-    ).offset(offset).limit(limit)
+    from `offset`): unit, when it came, what is left. The page is sought in the index, then only its
+    documents are read."""
+    order = [document_periods.c[k] for k in REPORTED_ORDER[1:]]
+    query = sa.select(document_periods).where(document_periods.c.period == period).order_by(*order)
     with store._read() as conn:
-        rows = conn.execute(query).mappings().all()
+        rows = conn.execute(query.offset(offset).limit(limit)).mappings().all()
         names = unit_names(conn, ALL, {r["unit_base"] for r in rows})
+        ids = [r["document_id"] for r in rows]
+        came = {d.id: d for d in conn.execute(
+            sa.select(documents.c.id, documents.c.path, documents.c.loaded_at).where(documents.c.id.in_(ids))
+        )} if ids else {}
     return [
         {
             "document_id": r["document_id"],
-            "path": r["path"],
-            "unit": names[(r["unit_base"], r["code"])],
-            "level": r["level"] or "",
+            "path": came[r["document_id"]].path,
+            "unit": names[(r["unit_base"], r["unit_code"])],
+            "level": r["level"],
             "expected": r["unit_code"] in expected,
-            "loaded_at": r["loaded_at"],
+            "loaded_at": came[r["document_id"]].loaded_at,
             "figures": r["figures"],
             "unreviewed": r["unreviewed"],
             "unclassified": r["unclassified"],
@@ -90,10 +93,11 @@ def links(store: Any, period: str, found: list[dict[str, Any]]) -> list[list[dic
     bases = units | {unit.rsplit(" (", 1)[0] for unit in units}  # "Phường 1 (Quận 3)" is "Phường 1"
     with store._read() as conn:
         candidates = conn.execute(
-            _period_documents(period).where(cell_documents.c.unit_base.in_(sorted(bases)))
+            sa.select(document_periods).where(document_periods.c.period == period,
+                                              document_periods.c.unit_base.in_(sorted(bases)))
         ).mappings().all() if units else []
         names = unit_names(conn, ALL, {r["unit_base"] for r in candidates})
-    unit_of = {r["document_id"]: names[(r["unit_base"], r["code"])] for r in candidates}
+    unit_of = {r["document_id"]: names[(r["unit_base"], r["unit_code"])] for r in candidates}
     ids = sorted(i for i, unit in unit_of.items() if unit in units)
     query = (
         sa.select(figures.c.figure_id, figures.c.document_id, figures.c.unit, figures.c.period,

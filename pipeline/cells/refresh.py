@@ -138,7 +138,10 @@ def _write_documents(conn: sa.Connection, variant: int, computed: dict[int, Docu
                       "unit_code": mine.unit_code, "findings": mine.findings,
                       "conflicts": len(mine.findings["conflicts"])})
         if variant == VARIANTS["all"]:
-            periods += [{**p, "document_id": document_id} for p in mine.periods]
+            where = {"level": mine.level, "unit_base": mine.unit_base, "unit_code": mine.unit_code}
+            alarms = Counter(c["period"] for c in mine.findings["conflicts"])
+            periods += [{**p, **where, "alarms": alarms[p["period"]], "document_id": document_id}
+                        for p in mine.periods]
     for table, rows in ((document_lines, lines), (cell_documents, found), (document_periods, periods)):
         for start in range(0, len(rows), 1000):
             conn.execute(table.insert(), rows[start : start + 1000])

@@ -54,7 +54,10 @@ sa.Index("ix_cell_documents_conflicts", cell_documents.c.variant, cell_documents
 sa.Index("ix_cell_documents_unit_code", cell_documents.c.variant, cell_documents.c.unit_base,
          cell_documents.c.unit_code)
 
-# The overview's per-document numbers for each period its figures name (every current figure).
+# The overview's per-document numbers for each period its figures name (every current figure),
+# with the document's level and unit as the cells hold them and how many of its totals differ from
+# their parts (0007): a province's period has thousands of reports, and the overview pages through
+# them and their alarms in this order, by index alone.
 document_periods = sa.Table(
     "document_periods",
     metadata,
@@ -63,8 +66,14 @@ document_periods = sa.Table(
     sa.Column("figures", sa.Integer, nullable=False),
     sa.Column("unreviewed", sa.Integer, nullable=False),
     sa.Column("unclassified", sa.Integer, nullable=False),
+    sa.Column("level", sa.String(20), nullable=False, server_default=""),
+    sa.Column("unit_base", sa.Text, nullable=False, server_default=""),
+    sa.Column("unit_code", sa.String(80), nullable=False, server_default=""),
+    sa.Column("alarms", sa.Integer, nullable=False, server_default="0"),  # its totals ≠ parts of the period
 )
-sa.Index("ix_document_periods_period", document_periods.c.period)
+REPORTED_ORDER = ("period", "level", "unit_base", "unit_code", "document_id")
+sa.Index("ix_document_periods_reported", *[document_periods.c[k] for k in REPORTED_ORDER],
+         *[document_periods.c[k] for k in ("figures", "unreviewed", "unclassified", "alarms")])
 
 
 def _line_columns() -> list[sa.Column]:
@@ -115,7 +124,11 @@ cells = sa.Table(
     sa.Column("conflict", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 sa.Index("ix_cells_period", cells.c.variant, cells.c.period)
-sa.Index("ix_cells_conflict", cells.c.variant, cells.c.conflict)
+# the cells whose documents disagree (0007), in the order the overview and the export list them:
+# the store's or a period's number of them counted in the index, a period's first ones sought
+CONFLICT_ORDER = ("period", "unit_base", "unit_code", "level", "indicator_code", "kind", "unit", "per",
+                  "modality")
+sa.Index("ix_cells_conflict", cells.c.variant, cells.c.conflict, *[cells.c[k] for k in CONFLICT_ORDER])
 # the charts page (0005): one indicator × period's cells sought by this index, and one unit's lines
 # of an indicator (its trend) checked in the index before any row is read
 sa.Index("ix_cells_series", cells.c.variant, cells.c.modality, cells.c.indicator_code, cells.c.kind,
