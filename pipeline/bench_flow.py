@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-STAGES = ("read", "extract", "normalise", "load", "move")
+STAGES = ("read_extract", "read_cache", "extract", "normalise", "load", "move")
 
 
 def generated_batch(count: int, folder: Path) -> list[Path]:
@@ -126,7 +126,7 @@ def bench_flow(docs: int = 1000, workdir: Path | None = None, threads: int = 0, 
     task_runs = -(-docs // size) * TASKS_PER_PARCEL
     print(
         f"flow: {os.cpu_count()} CPUs; local runner {threads} parcels at once, {size} documents per "
-        f"task run ({task_runs} task runs); reading in a child process per file"
+        f"task run ({task_runs} task runs); reading and extraction in one child process per file"
     )
 
     from prefect.settings import PREFECT_RESULTS_LOCAL_STORAGE_PATH, temporary_settings
