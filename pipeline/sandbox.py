@@ -6,8 +6,9 @@ DocumentRejected with a stable code; the child's own output goes to a log file, 
 officer's console. The result travels as JSON rather than pickle, so a child that a file
 managed to subvert still cannot run code in the parent.
 
-On Linux the child is forked from a pre-warmed zygote (pipeline/zygote.py), which costs a
-fraction of starting an interpreter and importing the parsers; elsewhere, or if the zygote cannot
+On Linux the child is a worker forked from a pre-warmed zygote (pipeline/zygote.py), which costs
+a fraction of starting an interpreter and importing the parsers, and which serves further files
+only after one that ended cleanly (pipeline/zygote_worker.py); elsewhere, or if the zygote cannot
 start, it is a fresh interpreter (`python -m pipeline.sandbox`). Both are plain subprocesses, not
 multiprocessing, because Prefect and Dask workers may be daemonic processes, which
 multiprocessing refuses to give children.

@@ -1,6 +1,8 @@
-"""One claimed inbox file's way through tonghop, as plain functions a flow wraps one task each.
+"""One claimed inbox file's way through tonghop, as plain functions a flow wraps in its tasks.
 
-read → extract → normalise → load → file away. Each stage takes what the previous one returned;
+read and extract (one sandboxed child: `read_extract_stage`; `read_stage` and `extract_stage`
+do one phase each, for a document from the read cache) → normalise → load → file away. Each
+stage takes what the previous one returned;
 a file that cannot be read becomes a `Rejected` that the later stages pass along untouched, so a
 bad file flows to quarantine/ without any exception crossing a task boundary. Every stage
 records how long its own work took, which is how the benchmark separates Prefect's overhead

@@ -15,7 +15,7 @@ from pipeline.guarded_extract import extract_in_child
 from pipeline.read_extract import outcome_of, read_and_extract_in_child
 from pipeline.readers import read_document
 from pipeline.readers.guards import DEFAULT_LIMITS
-from pipeline.sandbox import read_in_child, uses_zygote
+from pipeline.sandbox import NO_ZYGOTE_ENV, read_in_child, uses_zygote
 from pipeline.zygote import shutdown, zygote
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,6 +36,14 @@ def test_one_child_gives_what_a_child_per_phase_gives(path: Path) -> None:
     assert result.rejected is None and result.document is not None and result.figures
     assert result.document.to_record() == document.to_record()
     assert [f.to_record() for f in result.figures] == [f.to_record() for f in extract_in_child(document)]
+
+
+def test_without_the_zygote_a_fresh_interpreter_does_both_phases(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NO_ZYGOTE_ENV, "1")
+    path = REPORTS[0]
+    result = read_and_extract_in_child(path)
+    assert result.rejected is None and result.document is not None
+    assert result.document.text == read_document(path).text and result.figures
 
 
 def test_a_file_that_does_not_read_is_refused_with_the_readers_code(tmp_path: Path) -> None:
