@@ -27,6 +27,7 @@ from prefect.types._datetime import now
 from prefect.utilities.annotations import opaque
 
 from pipeline import stages
+from pipeline.document import Document
 from pipeline.faults import is_transient
 from pipeline.inbox import Inbox, claim_all, inbox_lock
 from pipeline.run_report import counts, outcome_rows, stage_seconds, summary_markdown
@@ -55,11 +56,13 @@ def read_cache_key(claimed: Claimed) -> str:
     return f"tonghop-read-{stages.code_fingerprint()}-{claimed.sha256}"
 
 
-def read_through_cache(claimed: Claimed, cache: ResultStore) -> stages.Extracted | stages.Rejected:
-    """Read one file, or take it from Prefect's result storage if this content was read before.
+def prepare_through_cache(claimed: Claimed, cache: ResultStore) -> stages.Extracted | stages.Rejected:
+    """Read and extract one file in one child, or, if this content was read before, take the
+    document from Prefect's result storage and only extract it; then map its figures.
 
     Only documents that read are kept: a refusal costs little to repeat, and a file that timed
-    out on a busy machine deserves a second try.
+    out on a busy machine deserves a second try. A document that read is kept even if its
+    extraction then failed: the next try (after an extractor fix) need not read it again.
     """
     key = read_cache_key(claimed)
     started = time.perf_counter()
@@ -68,11 +71,14 @@ def read_through_cache(claimed: Claimed, cache: ResultStore) -> stages.Extracted
         # A new item around the cached document, under this run's file name: Prefect keeps recent
         # records in memory, so the cached object may be the very one another file is using.
         document = dataclasses.replace(cached.document, path=claimed.name)
-        return stages.Extracted(claimed, document, [], timings={"read_cache": time.perf_counter() - started})
-    read = stages.read_stage(claimed)
-    if isinstance(read, stages.Extracted):
+        item = stages.Extracted(claimed, document, [], timings={"read_cache": time.perf_counter() - started})
+        return stages.normalise_stage(stages.extract_stage(item))
+
+    def keep(document: Document) -> None:
+        read = stages.Extracted(claimed, dataclasses.replace(document), [])
         cache.write(read, key=key, expiration=now("UTC") + timedelta(days=CACHE_DAYS))
-    return read
+
+    return stages.prepare(claimed, keep)
 
 
 def _cached(cache: ResultStore, key: str) -> stages.Extracted | None:
@@ -94,27 +100,15 @@ _retry_transient = {
 
 
 # Each task takes a parcel of a few documents, not one: a Prefect task run costs about as much as
-# extracting a document (see `make bench`), so four task runs per document would spend more time
-# on orchestration than on the work. Within a parcel every document keeps its own outcome, and
-# the read cache stays keyed by each document's content.
-@task(name="read", task_run_name="read · {label}", cache_policy=NO_CACHE, **_retry_transient)
-def read(parcel: list[Claimed], label: str) -> list[stages.Extracted | stages.Rejected]:
+# extracting a document (see `make bench`), so a task run per document and stage would spend more
+# time on orchestration than on the work. Within a parcel every document keeps its own outcome,
+# and the read cache stays keyed by each document's content. Reading and extraction are one task
+# because they are one child process (pipeline/read_extract.py), as in `tonghop ingest`; mapping
+# to indicators is cheap and rides along.
+@task(name="read-extract", task_run_name="read+extract · {label}", cache_policy=NO_CACHE, **_retry_transient)
+def read_extract(parcel: list[Claimed], label: str) -> list[stages.Extracted | stages.Rejected]:
     cache = get_result_store()
-    return [read_through_cache(claimed, cache) for claimed in parcel]
-
-
-@task(name="extract", task_run_name="extract · {label}", cache_policy=NO_CACHE, **_retry_transient)
-def extract(
-    items: list[stages.Extracted | stages.Rejected], label: str
-) -> list[stages.Extracted | stages.Rejected]:
-    return [stages.extract_stage(item) for item in items]
-
-
-@task(name="normalise", task_run_name="normalise · {label}", cache_policy=NO_CACHE, **_retry_transient)
-def normalise(
-    items: list[stages.Extracted | stages.Rejected], label: str
-) -> list[stages.Extracted | stages.Rejected]:
-    return [stages.normalise_stage(item) for item in items]
+    return [prepare_through_cache(claimed, cache) for claimed in parcel]
 
 
 # Loading and filing away share one task: both are cheap next to reading and both are safe to
@@ -135,7 +129,7 @@ def load(
     return [item.filed for item in items]
 
 
-TASKS_PER_PARCEL = 4  # read, extract, normalise, load
+TASKS_PER_PARCEL = 2  # read-extract (with normalise), load
 DOCUMENTS_PER_TASK = 8
 
 
@@ -220,7 +214,8 @@ def process_documents(
     in_flight: int = 64,
     per_task: int = DOCUMENTS_PER_TASK,
 ) -> list[Outcome]:
-    """Per parcel of documents: read → extract → normalise → load (and file away), parcels in parallel.
+    """Per parcel of documents: read and extract (one child a file) → normalise → load (and file
+    away), parcels in parallel.
 
     At most `in_flight` parcels are under way at once: a new one starts as soon as any finishes,
     and a batch of thousands keeps memory flat.
@@ -243,11 +238,9 @@ def process_documents(
                 under_way.remove(entry)
                 collect(entry)
         label = parcel_label(parcel)
-        read_f = read.submit(parcel, label)
-        extract_f = extract.submit(_hand_over(read_f), label)
-        normalise_f = normalise.submit(_hand_over(extract_f), label)
-        load_f = load.submit(_hand_over(normalise_f), label, store_url, run_id, inbox_root)
-        under_way.append((parcel, [read_f, extract_f, normalise_f, load_f]))
+        prepared_f = read_extract.submit(parcel, label)
+        load_f = load.submit(_hand_over(prepared_f), label, store_url, run_id, inbox_root)
+        under_way.append((parcel, [prepared_f, load_f]))
     for entry in under_way:
         collect(entry)
     return outcomes

@@ -54,11 +54,15 @@ def extract_in_child(document: Document, limits: Limits = DEFAULT_LIMITS) -> lis
 def extract_record(path: Path, limits: Limits) -> dict[str, Any]:
     """In the child: read the document's JSON, check the budget, extract, bound; the payload to send."""
     document = Document.from_record(json.loads(path.read_text(encoding="utf-8")))
+    return {"figures": [figure.to_record() for figure in extract_document(document, limits)]}
+
+
+def extract_document(document: Document, limits: Limits) -> list[Figure]:
+    """In a limited child: the budget check, the rules, the bounds and the OCR marks, in that order."""
     check_budget(document, limits)
     from extractors import extract_figures
 
-    figures = from_images(document, bounded(extract_figures(document)))
-    return {"figures": [figure.to_record() for figure in figures]}
+    return from_images(document, bounded(extract_figures(document)))
 
 
 def from_images(document: Document, figures: list[Figure]) -> list[Figure]:

@@ -6,8 +6,9 @@ DocumentRejected with a stable code; the child's own output goes to a log file, 
 officer's console. The result travels as JSON rather than pickle, so a child that a file
 managed to subvert still cannot run code in the parent.
 
-On Linux the child is forked from a pre-warmed zygote (pipeline/zygote.py), which costs a
-fraction of starting an interpreter and importing the parsers; elsewhere, or if the zygote cannot
+On Linux the child is a worker forked from a pre-warmed zygote (pipeline/zygote.py), which costs
+a fraction of starting an interpreter and importing the parsers, and which serves further files
+only after one that ended cleanly (pipeline/zygote_worker.py); elsewhere, or if the zygote cannot
 start, it is a fresh interpreter (`python -m pipeline.sandbox`). Both are plain subprocesses, not
 multiprocessing, because Prefect and Dask workers may be daemonic processes, which
 multiprocessing refuses to give children.
@@ -31,7 +32,7 @@ from pipeline.document import Document
 from pipeline.errors import REASONS, DocumentRejected
 from pipeline.readers.guards import DEFAULT_LIMITS, PDF_PAGE, Limits, check_file_size, set_limits
 from pipeline.submissions import gone
-from pipeline.zygote import ZygoteGone, child_environment, zygote
+from pipeline.zygote import READ_EXTRACT, ZygoteGone, child_environment, task_wall_seconds, zygote
 
 CRASH_CODES = {"read": "E014_PARSER_CRASH", "extract": "E015_EXTRACT_FAILED"}  # a fault of ours, per task
 OCR_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # files that may be scans
@@ -41,8 +42,10 @@ LOG_TAIL_BYTES = 4000  # how much of the child's log is kept for the rejection's
 ZYGOTE_ATTEMPTS = 2  # a zygote that dies mid-read is replaced and the file tried once more
 NO_ZYGOTE_ENV = "TONGHOP_NO_ZYGOTE"  # "1": a fresh interpreter per file (to compare, or to debug)
 
-# Runs one child over a file for a task ("read" or "extract"): (exit status or -signal, killed for time).
+# Runs one child over a file for a task ("read", "extract", both): (exit status or -signal, killed for time).
 ChildRunner = Callable[[Path, Limits, IO[bytes], IO[bytes], str], tuple[int, bool]]
+# Turns what a child left (exit status, killed for time, its result bytes, its log tail) into a result.
+Interpreter = Callable[[int, bool, bytes, str], Any]
 
 
 class ZygoteUnavailable(Exception):
@@ -113,20 +116,21 @@ def ocr_time(path: Path, size: int, limits: Limits) -> Limits:
     return replace(limits, wall_seconds=wall)
 
 
-def run_child(path: Path, limits: Limits, task: str, name: str) -> dict[str, Any]:
+def run_child(path: Path, limits: Limits, task: str, name: str, interpret: Interpreter | None = None) -> Any:
     """Run `task` over `path` in a limited child (zygote fork, else a fresh interpreter): its JSON
-    payload, or the DocumentRejected (named `name`) that its refusal, fault or death means."""
-    crash = CRASH_CODES[task]
+    payload, or the DocumentRejected (named `name`) that its refusal, fault or death means; or,
+    given `interpret`, whatever that makes of the child's exit and result."""
+    crash = CRASH_CODES.get(task, "E014_PARSER_CRASH")
     for attempt in range(ZYGOTE_ATTEMPTS if uses_zygote() else 0):
         try:
-            return _run_once(path, limits, _run_in_zygote, task, name)
+            return _run_once(path, limits, _run_in_zygote, task, name, interpret)
         except ZygoteGone:  # the helper itself died (not the reader): retry once on a new one
             if attempt + 1 == ZYGOTE_ATTEMPTS:
                 detail = "the reading helper stopped twice while reading it"
                 raise DocumentRejected(crash, name, detail) from None
         except ZygoteUnavailable:
             break  # it would not even start: this file goes the slow, sure way
-    return _run_once(path, limits, _run_fresh_interpreter, task, name)
+    return _run_once(path, limits, _run_fresh_interpreter, task, name, interpret)
 
 
 def uses_zygote() -> bool:
@@ -134,23 +138,27 @@ def uses_zygote() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork") and os.environ.get(NO_ZYGOTE_ENV) != "1"
 
 
-def _run_once(path: Path, limits: Limits, run: ChildRunner, task: str, name: str) -> dict[str, Any]:
+def _run_once(
+    path: Path, limits: Limits, run: ChildRunner, task: str, name: str, interpret: Interpreter | None = None
+) -> Any:
     """One child works on `path`: its exit status, result and log tail become a payload or a rejection."""
     with tempfile.TemporaryFile() as result, tempfile.TemporaryFile() as log:
         returncode, timed_out = run(path, limits, result, log, task)
-        if timed_out:
+        if timed_out and interpret is None:
             raise DocumentRejected("E008_TIMEOUT", name, f"no result after {limits.wall_seconds:g} s")
         result.seek(0)
         out = result.read()
         log.seek(max(0, log.seek(0, os.SEEK_END) - LOG_TAIL_BYTES))
         log_tail = log.read().decode("utf-8", "replace")
-    return _payload(returncode, out, log_tail, name, limits, CRASH_CODES[task])
+    if interpret is not None:
+        return interpret(returncode, timed_out, out, log_tail)
+    return child_payload(returncode, out, log_tail, name, limits, CRASH_CODES[task])
 
 
 def _run_in_zygote(
     path: Path, limits: Limits, result: IO[bytes], log: IO[bytes], task: str = "read"
 ) -> tuple[int, bool]:
-    """A grandchild forked from this process's zygote does the task."""
+    """A worker forked from this process's zygote does the task."""
     try:
         helper = zygote()
     except ZygoteGone as error:
@@ -167,7 +175,7 @@ def _run_fresh_interpreter(
     environment = child_environment()
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=result, stderr=log, env=environment)
     try:
-        child.wait(timeout=limits.wall_seconds)
+        child.wait(timeout=task_wall_seconds(limits, task))
         return child.returncode, False
     except subprocess.TimeoutExpired:
         return -signal.SIGKILL, True
@@ -179,7 +187,7 @@ def _run_fresh_interpreter(
 
 def _outcome(returncode: int, out: bytes, log_tail: str, name: str, limits: Limits) -> Document:
     """The document a reading child sent, or the rejection its result or its death means."""
-    payload = _payload(returncode, out, log_tail, name, limits, "E014_PARSER_CRASH")
+    payload = child_payload(returncode, out, log_tail, name, limits, "E014_PARSER_CRASH")
     try:
         return Document.from_record(payload["document"])
     except (ValueError, KeyError, TypeError):  # not the shape the child writes
@@ -187,7 +195,7 @@ def _outcome(returncode: int, out: bytes, log_tail: str, name: str, limits: Limi
         raise DocumentRejected("E014_PARSER_CRASH", name, last[0][-300:]) from None
 
 
-def _payload(
+def child_payload(
     returncode: int, out: bytes, log_tail: str, name: str, limits: Limits, crash: str
 ) -> dict[str, Any]:
     """The JSON a child sent, or the rejection its refusal or its death means (`crash` for a fault)."""
@@ -195,6 +203,8 @@ def _payload(
         died = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else str(-returncode)
         if -returncode == signal.SIGXCPU:
             raise DocumentRejected("E008_TIMEOUT", name, f"over {limits.cpu_seconds} s of CPU ({died})")
+        if -returncode == signal.SIGALRM:  # the child's own wall-clock timer for the phase it was in
+            raise DocumentRejected("E008_TIMEOUT", name, f"no result after {limits.wall_seconds:g} s")
         if -returncode == signal.SIGKILL:  # not ours (we kill only on timeout): the system's OOM killer
             detail = "killed by the system (SIGKILL), likely out of memory"
             raise DocumentRejected(crash, name, detail)
@@ -262,21 +272,63 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__
 
 
-def _limit_self(limits: Limits) -> None:
-    """Cap this (child) process's address space and CPU time before any parser is imported."""
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+def limit_self(limits: Limits, extra_cpu: int = 0, reused: bool = False) -> None:
+    """Cap this (child) process's address space and CPU time before any parser is imported; the
+    hard CPU limit leaves room for `extra_cpu` seconds of a later phase (its soft limit is raised then).
+
+    A worker that serves file after file (`reused`) sets only soft limits, its CPU one counted from
+    what it has used so far, since a hard limit once lowered could not be raised for the next file;
+    going over the soft CPU limit ends it all the same (SIGXCPU)."""
+    if reused:
+        soft_limit(resource.RLIMIT_AS, limits.memory_bytes)
+        soft_limit(resource.RLIMIT_CPU, cpu_used() + limits.cpu_seconds)
+    else:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + extra_cpu + 5))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def read_and_report(path: str, limits: Limits, result: IO[str], task: str = "read") -> None:
-    """What every child does: limit itself, do its task, write one JSON result (a payload or a code).
+def soft_limit(kind: int, value: int) -> None:
+    """Set a soft resource limit, never above the hard one."""
+    _, hard = resource.getrlimit(kind)
+    resource.setrlimit(kind, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
+
+
+def cpu_used() -> int:
+    """Whole CPU seconds this process has used, rounded up (RLIMIT_CPU counts whole seconds)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return int(usage.ru_utime + usage.ru_stime) + 1
+
+
+def rejection(error: BaseException, task: str) -> dict[str, Any]:
+    """The payload a child writes for a fault in `task`; a fault of ours gets the task's crash code
+    and its traceback goes to the log, for whoever investigates the quarantine."""
+    code, detail = classify(error)
+    if code == "E014_PARSER_CRASH":
+        code = CRASH_CODES.get(task, code)
+    if code in CRASH_CODES.values():
+        import traceback
+
+        traceback.print_exc()
+    return {"rejected": {"code": code, "detail": detail}}
+
+
+def read_and_report(
+    path: str, limits: Limits, result: IO[str], task: str = "read", reused: bool = False
+) -> bool:
+    """What every child does: limit itself, do its task, write one JSON result (a payload or a code);
+    True if that result is no refusal (a worker serves on only after such a file).
 
     "read" reads the submitted file at `path`; "extract" finds the figures of the document whose
-    JSON record is at `path` (pipeline.guarded_extract), under the same limits.
+    JSON record is at `path` (pipeline.guarded_extract), under the same limits; "read_extract"
+    does both (pipeline.read_extract).
     """
+    if task == READ_EXTRACT:
+        from pipeline.read_extract import report_both
+
+        return report_both(path, limits, result, reused)
     try:
-        _limit_self(limits)
+        limit_self(limits, reused=reused)
         set_limits(limits)
         if task == "extract":
             from pipeline.guarded_extract import extract_record
@@ -287,15 +339,9 @@ def read_and_report(path: str, limits: Limits, result: IO[str], task: str = "rea
 
             payload = {"document": read_document(Path(path)).to_record()}
     except BaseException as error:  # every fault, whatever it is, becomes a code
-        code, detail = classify(error)
-        if code == "E014_PARSER_CRASH":
-            code = CRASH_CODES.get(task, code)
-        payload = {"rejected": {"code": code, "detail": detail}}
-        if code in CRASH_CODES.values():
-            import traceback
-
-            traceback.print_exc()  # to the log file, for whoever investigates the quarantine
+        payload = rejection(error, task)
     result.write(json.dumps(payload, ensure_ascii=False))  # json.dump to a file is the pure-Python encoder
+    return "rejected" not in payload
 
 
 def _child(path: str, limits_json: str, task: str = "read") -> None:

@@ -1,6 +1,8 @@
-"""One claimed inbox file's way through tonghop, as plain functions a flow wraps one task each.
+"""One claimed inbox file's way through tonghop, as plain functions a flow wraps in its tasks.
 
-read → extract → normalise → load → file away. Each stage takes what the previous one returned;
+read and extract (one sandboxed child: `read_extract_stage`; `read_stage` and `extract_stage`
+do one phase each, for a document from the read cache) → normalise → load → file away. Each
+stage takes what the previous one returned;
 a file that cannot be read becomes a `Rejected` that the later stages pass along untouched, so a
 bad file flows to quarantine/ without any exception crossing a task boundary. Every stage
 records how long its own work took, which is how the benchmark separates Prefect's overhead
@@ -13,6 +15,7 @@ import functools
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from pipeline.faults import install_load_pause, pause_point
 from pipeline.figure import Figure
 from pipeline.guarded_extract import extract_in_child
 from pipeline.inbox import Inbox, file_done, file_quarantined, not_loaded
+from pipeline.read_extract import read_and_extract_in_child
 from pipeline.sandbox import read_in_child
 from pipeline.store.api import Store
 from pipeline.submissions import file_sha256, path_key
@@ -88,6 +92,7 @@ FINGERPRINTED = (
     "pipeline/units",  # the gazetteer the issuer is resolved against
     "pipeline/matching.py",
     "pipeline/sandbox.py",
+    "pipeline/read_extract.py",
     "pipeline/document.py",
     "pipeline/stages.py",  # the cached objects themselves (Extracted, Claimed)
 )
@@ -148,6 +153,28 @@ def extract_stage(item: Extracted | Rejected) -> Extracted | Rejected:
     return item
 
 
+def read_extract_stage(
+    claimed: Claimed, on_read: Callable[[Document], None] | None = None
+) -> Extracted | Rejected:
+    """Read the untrusted file and find its figures in ONE limited child (half the sandbox's CPU of
+    a child per phase), each phase with its own limits and codes; `on_read` is handed the document
+    as soon as it has read, even if extraction then fails (the flow caches it)."""
+    started = time.perf_counter()
+    try:
+        result = read_and_extract_in_child(claimed.path)
+    except DocumentRejected as rejected:  # refused before any child ran (size, a file gone)
+        return Rejected(claimed, rejected.code, rejected.message(), {"read": time.perf_counter() - started})
+    timings = {"read_extract": time.perf_counter() - started}
+    if result.document is not None:
+        result.document.path = claimed.name  # the name as submitted, not its place in processing/
+        if on_read is not None:
+            on_read(result.document)
+    if result.rejected is not None:
+        return Rejected(claimed, result.rejected.code, result.rejected.message(), timings)
+    assert result.document is not None and result.figures is not None
+    return Extracted(claimed, result.document, result.figures, timings=timings)
+
+
 def normalise_stage(item: Extracted | Rejected) -> Extracted | Rejected:
     """Map each figure to the officer-edited indicator catalogue."""
     if isinstance(item, Rejected):
@@ -160,10 +187,10 @@ def normalise_stage(item: Extracted | Rejected) -> Extracted | Rejected:
     return item
 
 
-def prepare(claimed: Claimed) -> Extracted | Rejected:
-    """read → extract → normalise: one file's work before loading, as `tonghop ingest`'s lanes and
-    the flow's tasks both do it."""
-    return normalise_stage(extract_stage(read_stage(claimed)))
+def prepare(claimed: Claimed, on_read: Callable[[Document], None] | None = None) -> Extracted | Rejected:
+    """read → extract (one child) → normalise: one file's work before loading, as `tonghop ingest`'s
+    lanes and the flow's tasks both do it."""
+    return normalise_stage(read_extract_stage(claimed, on_read))
 
 
 def load_stage(

@@ -1,33 +1,34 @@
-"""A pre-warmed forking helper, so each untrusted file gets its own process for about 10 ms, not 250 ms.
+"""A pre-warmed forking helper, so each untrusted file is handled in a sandboxed process for ms, not 250.
 
 Starting a fresh interpreter and importing python-docx, lxml and pdfplumber for every submitted
 file costs more than reading it. Instead one helper process per caller (the zygote) starts once
-with the readers imported and their caches warm, then forks a grandchild per file. The
-grandchild is exactly as isolated as a fresh child: it sets its own memory and CPU limits, reads
-the file, writes its JSON result into a file the caller handed over, and exits; a crash, a memory
-blow-up or a hang there never touches the zygote, the next file, or the caller.
+with the readers and the extractor imported and their caches warm, then forks workers
+(pipeline/zygote_worker.py) that each take one file at a time. A worker sets that file's memory
+and CPU limits, does the task, writes its JSON result into a file the caller handed over and
+serves the next file; a crash, a memory blow-up or a hang kills that worker only, never the
+zygote, the next file, or the caller, and a worker whose file was refused for any reason exits
+rather than serve on. A worker per file (as before) cost twice the CPU of the work itself in
+fork, exit and copy-on-write faults; a worker that serves up to 100 files pays them once.
 
 Protocol, over a Unix SOCK_SEQPACKET pair (one datagram per message, file descriptors attached):
-  caller → zygote  {"op": "read", "id": n, "path": ..., "limits": {...}, "task": "read" | "extract"}
+  caller → zygote  {"op": "read", "id": n, "path": ..., "limits": {...},
+                    "task": "read" | "extract" | "read_extract"}
                    + [result fd, log fd]
-                   {"op": "cancel", "id": n}              (the caller gave up: kill that reader)
+                   {"op": "cancel", "id": n}              (the caller gave up: kill that worker)
   zygote → caller  {"id": n, "status": exit code or -signal, "timed_out": bool}
-                   {"id": n, "error": "..."}               (no grandchild could be started)
-The zygote kills a grandchild that outlives its wall-clock limit. It exits, killing its
-grandchildren, when the caller's end of the socket closes (the caller exited or died: no orphan
-survives it), and each grandchild dies with the zygote (PR_SET_PDEATHSIG).
+                   {"id": n, "error": "..."}               (no worker could be started)
+Status 0 means the worker wrote the file's result (it need not have exited). The zygote kills a
+worker whose file outlives its wall-clock limit. It exits, killing its workers, when the caller's
+end of the socket closes (the caller exited or died: no orphan survives it), and each worker
+dies with the zygote (PR_SET_PDEATHSIG).
 
 The zygote is started with subprocess, not multiprocessing, so it works from daemonic Prefect
 and Dask worker processes; it is single-threaded, which is what makes fork safe in it.
 """
-
 from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
-import ctypes.util
-import functools
 import gc
 import itertools
 import json
@@ -45,16 +46,24 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.readers.guards import Limits
+from pipeline.zygote_worker import LAST
 
 MAX_MESSAGE = 64 * 1024  # a request is a path and a few limits; a reply is smaller still
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 START_TIMEOUT = 60.0  # seconds for the zygote to import the readers and say it is ready
-READER_FAILED = 70  # the grandchild's exit status when even reporting its own fault failed
-WARM_UP_TEXT = (  # a tiny report read once in the zygote, so every grandchild inherits warm caches
+WARM_UP_TEXT = (  # a tiny report read once in the zygote, so every worker inherits warm caches
     "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM TỈNH ĐẮK LẮK\n"
     "BÁO CÁO kết quả công tác Mặt trận năm 2023\n"
     "1. Hỗ trợ 25 hộ nghèo xây nhà đại đoàn kết, tổng kinh phí 1,25 tỷ đồng, đạt 102%.\n"
 )
+
+
+READ_EXTRACT = "read_extract"  # the task of a child that reads a file and then extracts its figures
+
+
+def task_wall_seconds(limits: Limits, task: str) -> float:
+    """How long a child doing `task` may live: a read-and-extract child has both phases' time
+    (it holds itself to each phase's own with a timer; this is the backstop)."""
+    return limits.wall_seconds + (limits.extract_wall_seconds if task == READ_EXTRACT else 0.0)
 
 
 class ZygoteGone(Exception):
@@ -67,7 +76,8 @@ class ZygoteGone(Exception):
 
 @dataclass(slots=True)
 class Reply:
-    """What became of one grandchild: its exit status (negative: killed by that signal)."""
+    """What became of one file's task: the worker's exit status (negative: killed by that signal);
+    0 once its result is written."""
 
     status: int
     timed_out: bool
@@ -83,7 +93,7 @@ class _Pending:
 class ZygoteClient:
     """One running zygote and the caller's connection to it; safe to use from many threads.
 
-    Sending is serialised by a lock; the grandchildren run concurrently; a reader thread hands
+    Sending is serialised by a lock; the workers run concurrently; a reader thread hands
     each reply to the thread waiting for it.
     """
 
@@ -121,7 +131,7 @@ class ZygoteClient:
         return self._alive and self.process.poll() is None
 
     def run(self, path: Path, limits: Limits, result_fd: int, log_fd: int, task: str = "read") -> Reply:
-        """Do `task` on `path` in a fresh grandchild; its JSON goes to `result_fd`, its output to `log_fd`."""
+        """Do `task` on `path` in a sandboxed worker; its JSON goes to `result_fd`, its output to `log_fd`."""
         pending = _Pending()
         with self._lock:
             if not self._alive:
@@ -138,7 +148,7 @@ class ZygoteClient:
         finished = False
         try:
             # The zygote enforces the wall clock; waiting longer only covers a zygote that hangs.
-            if not pending.done.wait(limits.wall_seconds + 10):
+            if not pending.done.wait(task_wall_seconds(limits, task) + 10):
                 self.close()  # a zygote that stops answering is replaced by the next caller
                 return Reply(status=-signal.SIGKILL, timed_out=True)
             finished = True
@@ -267,35 +277,152 @@ class _Job:
     cancelled: bool = False
 
 
+@dataclass(slots=True)
+class _Worker:
+    """A forked worker (pipeline/zygote_worker.py), our end of its socket, and the job it is doing."""
+
+    pid: int
+    tasks: socket.socket
+    job: _Job | None = None
+
+
+@dataclass(slots=True)
+class _Pool:
+    """The zygote's workers by pid; an idle one takes the next request, else a new one is forked."""
+
+    channel: socket.socket
+    private_fds: tuple[int, int]
+    workers: dict[int, _Worker] = field(default_factory=dict)
+
+    def busy(self) -> list[_Worker]:
+        return [w for w in self.workers.values() if w.job is not None]
+
+    def hand(self, request: dict[str, Any], fds: list[int], job: _Job) -> None:
+        """Give the request to an idle worker (one whose socket refuses it is dropped), else fork one."""
+        message = json.dumps(request).encode()
+        for worker in [w for w in self.workers.values() if w.job is None]:
+            try:
+                socket.send_fds(worker.tasks, [message], fds)
+            except OSError:  # it is exiting (recycled) or dead: forget it, the reaper collects it
+                self._drop(worker)
+                continue
+            worker.job = job
+            return
+        worker = self._fork(fds)
+        socket.send_fds(worker.tasks, [message], fds)
+        worker.job = job
+
+    def _fork(self, request_fds: list[int]) -> _Worker:
+        """A new worker; it closes every descriptor of the zygote's it would otherwise keep open."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            from pipeline.zygote_worker import work
+
+            siblings = [w.tasks.fileno() for w in self.workers.values()]
+            inherited = [ours.fileno(), self.channel.fileno(), *self.private_fds, *request_fds, *siblings]
+            work(theirs, [fd for fd in inherited if fd >= 0])
+        theirs.close()
+        self.workers[pid] = _Worker(pid, ours)
+        return self.workers[pid]
+
+    def _drop(self, worker: _Worker) -> None:
+        """Forget a worker whose socket is gone (it exits, or has); the reaper still waits for it."""
+        with contextlib.suppress(OSError):
+            worker.tasks.close()
+        if worker.job is None:
+            self.workers.pop(worker.pid, None)
+
+    def finished(self, worker: _Worker) -> None:
+        """The worker said its file's result is written: report it, the worker is free again."""
+        try:
+            data = worker.tasks.recv(MAX_MESSAGE)
+        except OSError:
+            data = b""
+        if not data:  # it is exiting; its end is reported when it is reaped
+            self._drop(worker)
+            return
+        job, worker.job = worker.job, None
+        if data == LAST:  # it exits now: never hand it another file (it would die holding it)
+            self._drop(worker)
+        if job is not None:
+            timed_out = job.cancelled or time.monotonic() > job.deadline
+            _reply(self.channel, {"id": job.request_id, "status": 0, "timed_out": timed_out})
+
+    def reap(self) -> None:
+        """Report every worker that has ended while a file was in its hands (its exit status)."""
+        while True:
+            try:
+                pid, wait_status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            worker = self.workers.pop(pid, None)
+            if worker is None:
+                continue
+            with contextlib.suppress(OSError):
+                worker.tasks.close()
+            job = worker.job
+            if job is not None:
+                timed_out = job.cancelled or time.monotonic() > job.deadline
+                status = os.waitstatus_to_exitcode(wait_status)
+                _reply(self.channel, {"id": job.request_id, "status": status, "timed_out": timed_out})
+
+    def kill_overdue(self) -> None:
+        now = time.monotonic()
+        for worker in self.busy():
+            job = worker.job
+            if job is not None and now >= job.deadline and not job.cancelled:
+                job.cancelled = True
+                _kill(worker.pid)
+
+    def cancel(self, request_id: int) -> None:
+        for worker in self.busy():
+            job = worker.job
+            if job is not None and job.request_id == request_id and not job.cancelled:
+                job.cancelled = True
+                _kill(worker.pid)
+
+    def stop(self) -> None:
+        for pid in self.workers:
+            _kill(pid)
+        for pid in self.workers:
+            _wait(pid)
+
+
 def serve(channel: socket.socket) -> None:
-    """The zygote's whole life: fork a reader per request, report each one's end, until EOF."""
+    """The zygote's whole life: hand each request to a worker, report each file's end, until EOF."""
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_read, False)
     os.set_blocking(wake_write, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler, so each child's end writes a wake-up byte
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle: it cancels or hangs up
     signal.set_wakeup_fd(wake_write)
-    jobs: dict[int, _Job] = {}
+    pool = _Pool(channel, (wake_read, wake_write))
     try:
         channel.send(b'{"ready": true}')
         while True:
-            timeout = max(0.0, min(j.deadline for j in jobs.values()) - time.monotonic()) if jobs else None
-            readable, _, _ = select.select([channel, wake_read], [], [], timeout)
+            busy = pool.busy()
+            deadlines = [w.job.deadline for w in busy if w.job is not None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            watched = {w.tasks.fileno(): w for w in busy if w.tasks.fileno() >= 0}
+            readable, _, _ = select.select([channel, wake_read, *watched], [], [], timeout)
             if wake_read in readable:
                 _drain(wake_read)
-            if channel in readable and not _take_request(channel, jobs, (wake_read, wake_write)):
+            for fd in readable:
+                if fd in watched:
+                    pool.finished(watched[fd])
+            if channel in readable and not _take_request(channel, pool):
                 break
-            _kill_overdue(jobs)
-            _reap(channel, jobs)
+            pool.kill_overdue()
+            pool.reap()
     finally:
-        for pid in jobs:
-            _kill(pid)
-        for pid in jobs:
-            _wait(pid)
+        pool.stop()
 
 
-def _take_request(channel: socket.socket, jobs: dict[int, _Job], private_fds: tuple[int, int]) -> bool:
-    """Start or cancel one reader; False once the caller has hung up."""
+def _take_request(channel: socket.socket, pool: _Pool) -> bool:
+    """Start or cancel one file's task; False once the caller has hung up."""
     try:
         data, fds, _, _ = socket.recv_fds(channel, MAX_MESSAGE, 2)
     except ConnectionError:
@@ -306,17 +433,13 @@ def _take_request(channel: socket.socket, jobs: dict[int, _Job], private_fds: tu
     try:
         request = json.loads(data)
         if request["op"] == "cancel":
-            for pid, job in jobs.items():
-                if job.request_id == request["id"] and not job.cancelled:
-                    job.cancelled = True
-                    _kill(pid)
+            pool.cancel(request["id"])
             return True
         limits = Limits(**request["limits"])
-        started = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            _grandchild(request["path"], limits, fds, channel, private_fds, str(request.get("task", "read")))
-        jobs[pid] = _Job(int(request["id"]), started + limits.wall_seconds)
+        task = str(request.get("task", "read"))
+        request["task"] = task
+        job = _Job(int(request["id"]), time.monotonic() + task_wall_seconds(limits, task))
+        pool.hand(request, fds, job)
     except Exception as error:  # a malformed request or a failed fork: the caller must still hear
         request_id = request.get("id", 0) if isinstance(request, dict) else 0
         _reply(channel, {"id": request_id, "error": repr(error)})
@@ -324,74 +447,6 @@ def _take_request(channel: socket.socket, jobs: dict[int, _Job], private_fds: tu
         for fd in fds:
             os.close(fd)
     return True
-
-
-def _grandchild(
-    path: str, limits: Limits, fds: list[int], channel: socket.socket, private: tuple[int, int], task: str
-) -> None:
-    """The forked reader: cut every tie to the zygote, then do what a fresh sandbox child does."""
-    status = READER_FAILED
-    try:
-        _die_with_parent()
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        channel.close()
-        for fd in private:
-            os.close(fd)
-        result_fd, log_fd = fds
-        os.dup2(log_fd, 1)  # anything a library prints goes to the log, never into the result
-        os.dup2(log_fd, 2)
-        from pipeline.sandbox import read_and_report
-
-        with os.fdopen(os.dup(result_fd), "w", encoding="utf-8") as result:
-            read_and_report(path, limits, result, task)
-        status = 0
-    except BaseException:
-        try:
-            import traceback
-
-            traceback.print_exc()
-        except BaseException:
-            pass
-    finally:
-        os._exit(status)  # never return into the zygote's loop, never run its exit handlers
-
-
-@functools.cache  # loaded in the zygote before it forks: find_library runs ldconfig, 5 ms a reader
-def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-
-
-def _die_with_parent() -> None:
-    """Have the kernel kill this process when the zygote dies (Linux), so no reader is orphaned."""
-    _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() == 1:  # the zygote died before the line above took effect
-        os._exit(READER_FAILED)
-
-
-def _kill_overdue(jobs: dict[int, _Job]) -> None:
-    now = time.monotonic()
-    for pid, job in jobs.items():
-        if now >= job.deadline and not job.cancelled:
-            job.cancelled = True
-            _kill(pid)
-
-
-def _reap(channel: socket.socket, jobs: dict[int, _Job]) -> None:
-    """Report every grandchild that has ended; one still unreaped past its deadline timed out."""
-    while jobs:
-        try:
-            pid, wait_status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        job = jobs.pop(pid, None)
-        if job is None:
-            continue
-        timed_out = job.cancelled or time.monotonic() > job.deadline
-        status = os.waitstatus_to_exitcode(wait_status)
-        _reply(channel, {"id": job.request_id, "status": status, "timed_out": timed_out})
 
 
 def _reply(channel: socket.socket, message: dict[str, Any]) -> None:
@@ -421,7 +476,7 @@ def warm_up() -> None:
     """Import every reader and read a small .txt and .docx once, so caches are filled before forking."""
     import docx
 
-    import pipeline.sandbox  # noqa: F401 - what each grandchild runs, imported once here
+    import pipeline.sandbox  # noqa: F401 - what each worker runs, imported once here
     from pipeline.readers import docx as _docx_reader  # noqa: F401
     from pipeline.readers import pdf as _pdf_reader  # noqa: F401
     from pipeline.readers import read_document
@@ -456,7 +511,9 @@ def main(fd: int) -> None:
         import traceback
 
         traceback.print_exc()  # to the zygote's log; it still serves, only with colder caches
-    _libc()
+    from pipeline.zygote_worker import libc
+
+    libc()  # loaded once here, not by every worker
     gc.collect()
     gc.freeze()  # what exists now is shared by every fork, and the collector will not dirty its pages
     serve(channel)

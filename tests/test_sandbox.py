@@ -232,6 +232,7 @@ def test_a_killed_zygote_is_replaced_and_its_reader_dies_with_it(tmp_path: Path)
     read again by a new zygote (here it succeeds, because this time the FIFO gets written)."""
     fifo = tmp_path / "treo.txt"
     os.mkfifo(fifo)
+    shutdown()  # a fresh zygote: its one worker is the reader hung here (a worker serves many files)
     first = zygote().process.pid
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(read_in_child, fifo, replace(DEFAULT_LIMITS, wall_seconds=WAIT_SECONDS))
@@ -264,6 +265,7 @@ def _open_for_writing(fifo: Path) -> int:
 def test_shutdown_leaves_no_process_behind(tmp_path: Path) -> None:
     fifo = tmp_path / "treo.txt"
     os.mkfifo(fifo)
+    shutdown()  # a fresh zygote: its one worker is the reader hung here (a worker serves many files)
     helper = zygote()
     codes: list[str] = []
     stuck = threading.Thread(target=lambda: codes.append(rejection(fifo, wall_seconds=2).code))
