@@ -79,8 +79,7 @@ def write_figures_csv(
     raw = conn.connection.driver_connection
     cursor = raw.cursor(name="figures_csv") if conn.dialect.name == "postgresql" else raw.cursor()
     cursor.execute(_query_text(conn, reviewed_only))
-    w, s, u, i = words.known, scores.known, units.known, indicator_names.known
-    number, made = numbers.known.get, numbers.make_one
+    w, s, u, i, n = words, scores, units, indicator_names, numbers  # short: one f-string makes a line
     with path.open("w", encoding=encoding, newline="") as handle:
         csv.writer(handle).writerow(HEADER)
         while chunk := cursor.fetchmany(FETCH):
@@ -97,50 +96,30 @@ def write_figures_csv(
                 if not (-SMALL < start < SMALL and -SMALL < end < SMALL):
                     lines.append(_reference_line(row, mark, names, cell))
                     continue
-                while True:
-                    try:
-                        lines.append(
-                            f"{own[0]},{free(quote)},{start},{end},{w[kind]},"
-                            f"{number(value) or made(value)},{number(denominator) or made(denominator)},"
-                            f"{u[unit]},{w[per]},{w[approx]},{number(upper) or made(upper)},{w[modality]},"
-                            f"{free(indicator)},{free(subject)},{free(section)},{w[rule]},{s[confidence]},"
-                            f"{free(part_of)},{free(fid)},{own[1]},{own[2]},{w[period]},{w[period_role]},"
-                            f"{free(sentence)},{w[code]},{i[code]},{s[score]},{w[status]},{counted},{w[role]},"
-                            f"{w[page]}\r\n"
-                        )
-                        break
-                    except KeyError:  # a word seen for the first time: its field is made once
-                        words.learn(
-                            kind, per, approx, modality, rule, period, period_role, code, status, role, page
-                        )
-                        scores.learn(confidence, score)
-                        units.learn(unit)
-                        indicator_names.learn(code)
+                lines.append(
+                    f"{own[0]},{free(quote)},{start},{end},{w[kind]},{n[value]},{n[denominator]},{u[unit]},"
+                    f"{w[per]},{w[approx]},{n[upper]},{w[modality]},{free(indicator)},{free(subject)},"
+                    f"{free(section)},{w[rule]},{s[confidence]},{'' if part_of is None else free(part_of)},"
+                    f"{free(fid)},{own[1]},{own[2]},{w[period]},{w[period_role]},{free(sentence)},{w[code]},"
+                    f"{i[code]},{s[score]},{w[status]},{counted},{w[role]},{w[page]}\r\n"
+                )
             handle.write("".join(lines))
     cursor.close()
     return path
 
 
-class Table:
-    """Finished CSV fields by raw value, made the first time a value is seen (most repeat)."""
+class Table(dict):
+    """Finished CSV fields by raw value, each made the first time its value is looked up (most
+    repeat); it starts again when full, so memory stays bounded."""
 
     def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
         self.make = make
-        self.known: dict[Any, str] = {}
 
-    def learn(self, *values: Any) -> None:
-        """Make the fields of the values not yet known (starting again when the table is full)."""
-        if len(self.known) >= TABLE_LIMIT:
-            self.known.clear()
-        for value in values:
-            if value not in self.known:
-                self.known[value] = self.make(value)
-
-    def make_one(self, value: Any) -> str:
-        """One value's field, kept for the next time (numbers: many, so looked up one by one)."""
-        if len(self.known) >= TABLE_LIMIT:
-            self.known.clear()
-        made = self.known[value] = self.make(value)
+    def __missing__(self, value: Any) -> str:
+        if len(self) >= TABLE_LIMIT:
+            self.clear()
+        made = self[value] = self.make(value)
         return made
 
 
@@ -148,8 +127,12 @@ def _free_text(field: Callable[[Any], str]) -> Callable[[Any], str]:
     """A free text's field: most need no guard and only csv's quoting, found by str's fast scans."""
 
     def text(value: Any) -> str:
-        if type(value) is not str or value[:1] in FORMULA_FIRST:
+        if type(value) is not str:
             return field(value)
+        if value[:1] in FORMULA_FIRST:
+            if value[1:2] != " ":  # "-5" may be a number the exporter wrote: csv_safe decides
+                return field(value)
+            value = "'" + value  # "- Vận động …" is no number (none has a space after its sign)
         if '"' in value:
             return '"' + value.replace('"', '""') + '"'
         if "," in value or "\n" in value or "\r" in value:
