@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from pipeline.cells import stream
 from pipeline.cells.attention import not_reported
 from pipeline.cells.read import unit_names
+from pipeline.cells.unclassified import unclassified_count, unclassified_rows
 from pipeline.figure import decimal_text
 from pipeline.normalise.catalogue import store_catalogue
 from pipeline.safe_cells import FORMULA_STARTS, csv_safe
@@ -31,7 +32,7 @@ from pipeline.store.api import Store
 from pipeline.store.cells_schema import VARIANTS
 from pipeline.store.schema import documents
 from pipeline.workbook import WorkbookWriter
-from pipeline.workbook.list_sheets import Spool
+from pipeline.workbook.list_sheets import Counted, Spool
 from pipeline.workbook.names import period_order
 
 CSV_ENCODING = "utf-8-sig"  # the BOM tells Excel the file is UTF-8
@@ -224,7 +225,9 @@ def consolidated_files(
                 "Chi tiết theo địa bàn": stream.breakdowns(conn, variant, units),
                 "Kế hoạch - Thực hiện": targets,
                 "Chưa báo cáo": not_reported(store, store.expected_units()),
-                "Chưa phân loại": stream.unclassified(conn, reviewed_only),
+                "Chưa phân loại": Counted(
+                    unclassified_count(conn, reviewed_only), unclassified_rows(conn, reviewed_only)
+                ),
             }
         )
     book.close()

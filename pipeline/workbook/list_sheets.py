@@ -64,6 +64,16 @@ class Spool:
                 return
 
 
+class Counted:
+    """Rows whose number the store has told already: no spool is needed to learn it."""
+
+    def __init__(self, count: int, rows: Iterable[Any]) -> None:
+        self.count, self.rows = count, rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+
 def spooled(rows: Iterable[Any]) -> Spool:
     """Every row of `rows` in a spool."""
     spool = Spool()
@@ -82,7 +92,7 @@ def table_sheet(
     exported: date,
 ) -> None:
     """Title rows, a header row repeated on each printed page, then one row per entry."""
-    spool = rows if isinstance(rows, Spool) else spooled(rows)
+    spool = rows if isinstance(rows, Spool | Counted) else spooled(rows)
     widths = [c.width for c in columns]
     wrapped = [i for i, c in enumerate(columns) if c.wrap and not c.number]
     fits = [(i, one_line(widths[i])) for i in wrapped]
@@ -293,8 +303,10 @@ def not_reported(
 
 
 def unclassified(
-    cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date
+    cells: Cells, name: str, taken: set[str], rows: Counted, exported: date
 ) -> None:
+    """`rows`: (doc, quote, kind, value, unit, indicator, sentence, figure_id) tuples
+    (pipeline.cells.unclassified), counted before they are read."""
     columns = [
         Column("Tệp", 22),
         Column("Số như báo cáo ghi", 16),
@@ -305,18 +317,12 @@ def unclassified(
         Column("Câu trong báo cáo", 60),
         Column("Mã số liệu", 14),
     ]
-    # a figure an officer rejected is no figure: it waits for no line (pipeline.cells.stream.unclassified)
+    kinds: dict[Any, str] = {}
+    # a figure an officer rejected is no figure: it waits for no line (pipeline.cells.unclassified)
     shaped = (
-        [
-            f["doc"],
-            f["quote"],
-            word("kinds", f["kind"]),
-            f["value"],
-            f["unit"],
-            f["indicator"],
-            f["sentence"],
-            f["figure_id"],
-        ]
-        for f in rows
+        [doc, quote, kinds.get(kind) or kinds.setdefault(kind, word("kinds", kind)), value, unit, indicator,
+         sentence, figure_id]
+        for doc, quote, kind, value, unit, indicator, sentence, figure_id in rows
     )
-    table_sheet(cells, name, taken, "SỐ LIỆU CHƯA PHÂN LOẠI VÀO CHỈ TIÊU", columns, shaped, exported)
+    title = "SỐ LIỆU CHƯA PHÂN LOẠI VÀO CHỈ TIÊU"
+    table_sheet(cells, name, taken, title, columns, Counted(rows.count, shaped), exported)
