@@ -149,9 +149,8 @@ def targets_vs_actuals(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if line["modality"] == "actual":
             actuals.setdefault(tuple(line[k] for k in keys), []).append(line["value"])
     rows = []
-    for line in sorted(lines, key=lambda line: tuple(line[k] for k in LINE_KEYS)):
-        if line["modality"] != "target":
-            continue
+    planned = [line for line in lines if line["modality"] == "target"]  # sorted alone: a stable sort
+    for line in sorted(planned, key=lambda line: tuple(line[k] for k in LINE_KEYS)):  # keeps their order
         for actual in actuals.get(tuple(line[k] for k in keys), []):
             achieved = None
             if line["kind"] in ADDITIVE_KINDS and Decimal(line["value"]) != 0:
