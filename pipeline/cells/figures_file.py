@@ -34,7 +34,7 @@ FETCH = 5000  # rows a fetch brings from the cursor
 TABLE_LIMIT = 100_000  # finished fields a table keeps before it starts again (memory stays bounded)
 SMALL = 10**15  # as pipeline.export: integers below this are written as they are
 FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
-# the file's columns after FIGURE_FIELDS (documented machine names; pipeline.export re-exports them)
+# the file's columns after FIGURE_FIELDS (documented machine names, README "Export the tables")
 FIGURE_CSV_EXTRA = (
     "figure_id",
     "document_id",
