@@ -24,38 +24,21 @@ import sqlalchemy as sa
 from pipeline.cells import stream
 from pipeline.cells.attention import not_reported
 from pipeline.cells.read import unit_names
-from pipeline.figure import FIGURE_FIELDS, decimal_text
+from pipeline.cells.unclassified import unclassified_count, unclassified_rows
+from pipeline.figure import decimal_text
 from pipeline.normalise.catalogue import store_catalogue
 from pipeline.safe_cells import FORMULA_STARTS, csv_safe
 from pipeline.store.api import Store
 from pipeline.store.cells_schema import VARIANTS
 from pipeline.store.schema import documents
 from pipeline.workbook import WorkbookWriter
-from pipeline.workbook.list_sheets import Spool
+from pipeline.workbook.list_sheets import Counted, Spool
 from pipeline.workbook.names import period_order
 
 CSV_ENCODING = "utf-8-sig"  # the BOM tells Excel the file is UTF-8
 FORMULA_FIRST = frozenset(c[0] for c in FORMULA_STARTS)
 SMALL = 10**15  # numbers below this are within pipeline.bounds without asking
 PARALLEL_FROM = 20_000  # figures from which figures.csv gets a process of its own
-FIGURE_CSV_EXTRA = (
-    "figure_id",
-    "document_id",
-    "issuer",
-    "level",
-    "period",
-    "period_role",
-    "sentence",
-    "indicator_code",
-    "indicator_name",
-    "indicator_score",
-    "review_status",
-    "counted",
-    "why_not_counted",
-    "same_as",
-    "role",
-    "page",
-)
 CONSOLIDATED_CSV_FIELDS = (
     "row_type",
     "period",
@@ -195,13 +178,13 @@ def auto_jobs(store: Store) -> int:
 
 def figures_csv(store: Store | str, path: Path, names: dict[str, str], reviewed_only: bool) -> Path:
     """figures.csv streamed from the store (or from a store URL, in a process of its own)."""
-    from pipeline.cells.figure_rows import figure_rows
+    from pipeline.cells.figures_file import write_figures_csv
     from pipeline.store import open_store
 
     opened = open_store(store) if isinstance(store, str) else store
     try:
-        rows = figure_rows(opened, names, reviewed_only=reviewed_only)
-        return write_csv(path, (*FIGURE_FIELDS, *FIGURE_CSV_EXTRA), rows)
+        with opened._read() as conn:
+            return write_figures_csv(conn, path, names, csv_cell, CSV_ENCODING, reviewed_only)
     finally:
         if opened is not store:
             opened.close()
@@ -242,7 +225,9 @@ def consolidated_files(
                 "Chi tiết theo địa bàn": stream.breakdowns(conn, variant, units),
                 "Kế hoạch - Thực hiện": targets,
                 "Chưa báo cáo": not_reported(store, store.expected_units()),
-                "Chưa phân loại": stream.unclassified(conn, reviewed_only),
+                "Chưa phân loại": Counted(
+                    unclassified_count(conn, reviewed_only), unclassified_rows(conn, reviewed_only)
+                ),
             }
         )
     book.close()

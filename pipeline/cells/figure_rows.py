@@ -1,5 +1,9 @@
 """figures.csv rows streamed from the store: each current figure with whether it counts and why
-not, read in chunks beside its document's findings, so the file never needs every figure in memory."""
+not, read in chunks beside its document's findings, so the file never needs every figure in memory.
+
+These dict rows are the plain statement of what figures.csv holds: tests/test_cells.py checks their
+counted / why not against a full consolidation, and tests/test_export_fast.py checks the file the
+export writes (pipeline/cells/figures_file.py, faster) byte for byte against them through write_csv."""
 
 from __future__ import annotations
 

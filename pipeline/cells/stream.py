@@ -16,9 +16,8 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.cells.read import LINE_COLUMNS, _current_figures
+from pipeline.cells.read import LINE_COLUMNS
 from pipeline.consolidate import ADDITIVE_KINDS, LINE_KEYS, decimal_sum
-from pipeline.normalise.catalogue import fold
 from pipeline.store.cells_schema import cell_documents, cells
 from pipeline.store.schema import documents, figures
 from pipeline.successors import lines_as_of, successor
@@ -150,9 +149,8 @@ def targets_vs_actuals(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if line["modality"] == "actual":
             actuals.setdefault(tuple(line[k] for k in keys), []).append(line["value"])
     rows = []
-    for line in sorted(lines, key=lambda line: tuple(line[k] for k in LINE_KEYS)):
-        if line["modality"] != "target":
-            continue
+    planned = [line for line in lines if line["modality"] == "target"]  # sorted alone: a stable sort
+    for line in sorted(planned, key=lambda line: tuple(line[k] for k in LINE_KEYS)):  # keeps their order
         for actual in actuals.get(tuple(line[k] for k in keys), []):
             achieved = None
             if line["kind"] in ADDITIVE_KINDS and Decimal(line["value"]) != 0:
@@ -236,30 +234,6 @@ def breakdowns(
                 "reporting_unit": names[(base, code)],
                 **{k: Decimal(part[k]) for k in ("total", "part", "parts_sum")},
             }
-
-
-def unclassified(conn: sa.Connection, reviewed_only: bool) -> Iterator[dict[str, Any]]:
-    """The figures no indicator claims (a rejected one is no figure), in document order."""
-    query = (
-        _current_figures(reviewed_only)
-        .with_only_columns(
-            documents.c.path.label("doc"),
-            figures.c.quote,
-            figures.c.kind,
-            figures.c.value,
-            figures.c.unit,
-            figures.c.indicator,
-            figures.c.sentence,
-            figures.c.figure_id,
-        )
-        .where(figures.c.indicator_code == "", figures.c.review_status != "rejected")
-        .order_by(figures.c.document_id, figures.c.seq)
-    )
-    for row in conn.execution_options(yield_per=CHUNK).execute(query).mappings():
-        entry = dict(row)
-        unit = entry["unit"] or ""
-        entry["unit"] = unit if unit.isupper() else fold(unit)
-        yield entry
 
 
 def sources(conn: sa.Connection) -> Iterator[dict[str, Any]]:

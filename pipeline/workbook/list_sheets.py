@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import Any
 
-from pipeline.workbook.cells import Cell, Cells, fitted_height, is_missing
+from pipeline.workbook.cells import FORMULA_FIRST, Cell, Cells, fitted_height, is_missing
 from pipeline.workbook.names import sheet_title
 from pipeline.workbook.printing import print_setup, title_rows
 from pipeline.workbook.words import word
@@ -65,6 +64,16 @@ class Spool:
                 return
 
 
+class Counted:
+    """Rows whose number the store has told already: no spool is needed to learn it."""
+
+    def __init__(self, count: int, rows: Iterable[Any]) -> None:
+        self.count, self.rows = count, rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+
 def spooled(rows: Iterable[Any]) -> Spool:
     """Every row of `rows` in a spool."""
     spool = Spool()
@@ -83,10 +92,11 @@ def table_sheet(
     exported: date,
 ) -> None:
     """Title rows, a header row repeated on each printed page, then one row per entry."""
-    spool = rows if isinstance(rows, Spool) else spooled(rows)
+    spool = rows if isinstance(rows, Spool | Counted) else spooled(rows)
     widths = [c.width for c in columns]
     wrapped = [i for i, c in enumerate(columns) if c.wrap and not c.number]
-    makers = [cells.number if c.number else partial(cells.text, wrap=c.wrap) for c in columns]
+    fits = [(i, one_line(widths[i])) for i in wrapped]
+    makers = [cells.number if c.number else plain_text(cells, c.wrap) for c in columns]
     entries = iter(spool)
     part, left = 1, spool.count
     while True:
@@ -101,12 +111,43 @@ def table_sheet(
         print_setup(sheet, top, title)
         for _ in range(min(left, MAX_ROWS - sheet.rows)):
             row: list[Cell | None] = [make(value) for make, value in zip(makers, next(entries), strict=True)]
-            texts = [(row[i][0], widths[i]) for i in wrapped]  # type: ignore[index]
-            cells.book.row(sheet, row, fitted_height(texts))
+            height = None
+            for i, fit in fits:  # most rows' texts fit one line: fitted_height only when one may not
+                text = row[i][0]  # type: ignore[index]
+                if len(text) > fit or "\n" in text:
+                    height = fitted_height([(row[j][0], widths[j]) for j in wrapped])  # type: ignore[index]
+                    break
+            cells.book.row(sheet, row, height)
             left -= 1
         if left <= 0:
             return
         part += 1
+
+
+def one_line(width: float) -> int:
+    """The longest text `fitted_height` keeps on one line in a column this wide (its own test)."""
+    room = max(width - 1, 4)
+    n = int(room / 0.95) + 2
+    while n * 0.95 > room:
+        n -= 1
+    return n
+
+
+def plain_text(cells: Cells, wrap: bool) -> Callable[[Any], Cell]:
+    """`cells.text` for one column, its usual style kept: a list sheet has hundreds of thousands of
+    text cells, nearly all plain text; the style is still registered by `cells.text`, when the
+    column's first plain text comes, so the book's styles are numbered as they always were."""
+    style: int | None = None
+
+    def make(value: Any) -> Cell:
+        nonlocal style
+        if type(value) is str and value[:1] not in FORMULA_FIRST:
+            if style is None:
+                style = cells.text(value, wrap=wrap)[1]
+            return (value, style)
+        return cells.text(value, wrap=wrap)
+
+    return make
 
 
 def sources(cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date) -> None:
@@ -262,8 +303,10 @@ def not_reported(
 
 
 def unclassified(
-    cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date
+    cells: Cells, name: str, taken: set[str], rows: Counted, exported: date
 ) -> None:
+    """`rows`: (doc, quote, kind, value, unit, indicator, sentence, figure_id) tuples
+    (pipeline.cells.unclassified), counted before they are read."""
     columns = [
         Column("Tệp", 22),
         Column("Số như báo cáo ghi", 16),
@@ -274,18 +317,12 @@ def unclassified(
         Column("Câu trong báo cáo", 60),
         Column("Mã số liệu", 14),
     ]
-    # a figure an officer rejected is no figure: it waits for no line (pipeline.cells.stream.unclassified)
+    kinds: dict[Any, str] = {}
+    # a figure an officer rejected is no figure: it waits for no line (pipeline.cells.unclassified)
     shaped = (
-        [
-            f["doc"],
-            f["quote"],
-            word("kinds", f["kind"]),
-            f["value"],
-            f["unit"],
-            f["indicator"],
-            f["sentence"],
-            f["figure_id"],
-        ]
-        for f in rows
+        [doc, quote, kinds.get(kind) or kinds.setdefault(kind, word("kinds", kind)), value, unit, indicator,
+         sentence, figure_id]
+        for doc, quote, kind, value, unit, indicator, sentence, figure_id in rows
     )
-    table_sheet(cells, name, taken, "SỐ LIỆU CHƯA PHÂN LOẠI VÀO CHỈ TIÊU", columns, shaped, exported)
+    title = "SỐ LIỆU CHƯA PHÂN LOẠI VÀO CHỈ TIÊU"
+    table_sheet(cells, name, taken, title, columns, Counted(rows.count, shaped), exported)

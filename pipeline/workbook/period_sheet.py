@@ -70,6 +70,7 @@ class PeriodSheet:
         self.unit_column = {unit: len(LEADING) + i for i, (_level, unit) in enumerate(units)}
         self.total_column = {level: len(LEADING) + len(units) + i for i, level in enumerate(levels)}
         self.notes_column = len(titles) - 1
+        self.signs = (mark("several"), mark("unreviewed"), mark("conflict"))  # read once, not per cell
         print_setup(self.sheet, top, title, first_column=len(LEADING) + 1)
 
     def row(
@@ -121,11 +122,7 @@ class PeriodSheet:
         unreviewed = int(line["unreviewed"] or 0)
         signs = "".join(
             sign
-            for sign, on in (
-                (mark("several"), several),
-                (mark("unreviewed"), unreviewed > 0),
-                (mark("conflict"), conflict),
-            )
+            for sign, on in zip(self.signs, (several, unreviewed > 0, conflict), strict=True)
             if on
         )
         fill = CONFLICT_FILL if conflict else UNREVIEWED_FILL if unreviewed else ""
