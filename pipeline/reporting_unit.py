@@ -8,7 +8,7 @@ commune stay two units. Organisations are data (data/metadata_cues.yaml, `organi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,7 @@ class ReportingUnit:
         return cls.of(gazetteer().unit(area), org)
 
 
+@lru_cache(maxsize=1 << 16)  # pages name thousands of units, each time: the gazetteer never changes
 def parent_name(code: str) -> str:
     """ "huyện Tư Nghĩa, tỉnh Quảng Ngãi": the units above a reporting unit's area, nearest first."""
     g = gazetteer()

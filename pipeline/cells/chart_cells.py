@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from pipeline.cells.read import unit_names
 from pipeline.cells.refresh import refresh
-from pipeline.reporting_unit import parent_name
-from pipeline.store.cells_schema import VARIANTS, cell_documents, cell_series, cells
+from pipeline.store.cells_schema import VARIANTS, cell_series, cells
 
 SERIES_KEYS = ("indicator_code", "kind", "unit", "per")
 ROW_COLUMNS = ["period", "reporting_unit", "level", "indicator_code", "kind", "unit", "per", "modality",
@@ -32,18 +32,17 @@ class StoredSeries:
         self.modality = modality
         self.kinds = tuple(kinds)
         self.pairs: dict[str, tuple[str, str]] = {}  # the units met so far, by shown name
+        self.names: dict[tuple[str, str], str] = {}  # and their shown names, by stored name and code
+        self.named_bases: set[str] = set()
 
-    def _codes(self) -> Any:
-        """How many codes the row's unit name is stored under (a seek per row in the names' index)."""
-        found = cell_documents.alias("named")
-        return (sa.select(sa.func.count(sa.distinct(found.c.unit_code)))
-                .where(found.c.variant == self.variant, found.c.unit_base == cells.c.unit_base)
-                .scalar_subquery().label("codes"))
-
-    def _name(self, base: str, code: str, codes: int) -> str:
-        """The unit's shown name, as `pipeline.cells.read.unit_names` gives it; remembered for its trend."""
-        shown = f"{base} ({parent_name(code)})" if codes > 1 and code else base
-        self.pairs[shown] = (base, code)
+    def _names(self, conn: sa.Connection, pairs: Sequence[tuple[str, str]]) -> list[str]:
+        """The units' shown names, as `pipeline.cells.read.unit_names` gives them (one look per name,
+        not per row: a chosen period may hold thousands of units); remembered for their trends."""
+        new = {base for base, _code in pairs} - self.named_bases  # one period's units, asked for thrice
+        self.names.update(unit_names(conn, self.variant, new))
+        self.named_bases |= new
+        shown = [self.names[pair] for pair in pairs]
+        self.pairs.update(zip(shown, pairs, strict=True))
         return shown
 
     def _where(self) -> list[Any]:
@@ -64,19 +63,20 @@ class StoredSeries:
             return [dict(r) for r in conn.execute(query).mappings()]
 
     def units(self, series: dict[str, str], alike: Sequence[str], period: str) -> dict[str, int]:
-        """Each unit with a line of `series` in `period` → how many of the periods `alike` it has one in."""
-        chosen = sa.select(cells.c.unit_base, cells.c.unit_code).where(*self._series(series),
-                                                                       cells.c.period == period)
-        counted = sa.func.count(sa.distinct(cells.c.period)).label("periods")
-        query = (sa.select(cells.c.unit_base, cells.c.unit_code, counted, self._codes())
-                 .where(*self._series(series), cells.c.period.in_(list(alike)),
-                        sa.tuple_(cells.c.unit_base, cells.c.unit_code).in_(chosen))
-                 .group_by(cells.c.unit_base, cells.c.unit_code))
-        found: dict[str, int] = {}
+        """Each unit with a line of `series` in `period` → how many of the periods `alike` it has one in.
+        Every (unit, period) of the series in those periods is read from `ix_cells_series` alone and
+        counted here: a join or a GROUP BY in the store read the rows themselves."""
+        query = sa.select(cells.c.unit_base, cells.c.unit_code, cells.c.period).where(
+            *self._series(series), cells.c.period.in_(sorted({*alike, period})))
+        periods: dict[tuple[str, str], set[str]] = {}
         with self.store._read() as conn:
-            for base, code, periods, codes in conn.execute(query):
-                shown = self._name(base, code, codes)
-                found[shown] = max(found.get(shown, 0), int(periods))
+            for base, code, named in conn.execute(query):
+                periods.setdefault((base, code), set()).add(named)
+            pairs = [pair for pair, named in periods.items() if period in named]
+            shown = self._names(conn, pairs)
+        found: dict[str, int] = {}
+        for name, pair in zip(shown, pairs, strict=True):
+            found[name] = max(found.get(name, 0), len(periods[pair] & set(alike)))
         return found
 
     def period_rows(self, series: dict[str, str], period: str) -> pd.DataFrame:
@@ -91,10 +91,11 @@ class StoredSeries:
         return self._rows([cells.c.unit_base == base, cells.c.unit_code == code, *self._series(series)])
 
     def _rows(self, where: list[Any]) -> pd.DataFrame:
-        columns = [cells.c[k] for k in ROW_COLUMNS if k != "reporting_unit"]
-        query = sa.select(*columns, cells.c.unit_base, cells.c.unit_code, self._codes()).where(*where)
+        read = [k for k in ROW_COLUMNS if k != "reporting_unit"]
+        query = sa.select(*(cells.c[k] for k in read), cells.c.unit_base, cells.c.unit_code).where(*where)
         with self.store._read() as conn:
-            rows = [dict(r) for r in conn.execute(query).mappings()]
-        for row in rows:
-            row["reporting_unit"] = self._name(row.pop("unit_base"), row.pop("unit_code"), row.pop("codes"))
-        return pd.DataFrame(rows, columns=ROW_COLUMNS)
+            rows = conn.execute(query).all()
+            shown = self._names(conn, [(row[-2], row[-1]) for row in rows])
+        frame = pd.DataFrame([row[:-2] for row in rows], columns=read)
+        frame["reporting_unit"] = shown
+        return frame[ROW_COLUMNS]
