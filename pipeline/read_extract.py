@@ -29,8 +29,7 @@ from typing import IO, Any
 from pipeline.document import Document
 from pipeline.errors import DocumentRejected
 from pipeline.figure import Figure
-from pipeline.readers.guards import DEFAULT_LIMITS, Limits, check_file_size, set_limits
-from pipeline.submissions import gone
+from pipeline.readers.guards import DEFAULT_LIMITS, Limits, set_limits
 
 TASK = "read_extract"  # the zygote's name for this child's work
 
@@ -52,15 +51,10 @@ def extract_limits(limits: Limits) -> Limits:
 
 def read_and_extract_in_child(path: Path, limits: Limits = DEFAULT_LIMITS) -> ChildResult:
     """Read `path` and extract its figures in one sandboxed child; a refusal names the file."""
-    from pipeline.sandbox import ocr_time, run_child
+    from pipeline.sandbox import reading_limits, run_child
 
     path = Path(path)
-    try:
-        status = path.stat()
-    except OSError as error:  # deleted or moved since it was found: this file's outcome, not a crash
-        raise gone(path, error) from None
-    check_file_size(status.st_size, path.name, limits)
-    read_limits = ocr_time(path, status.st_size, limits)
+    read_limits = reading_limits(path, limits)
     interpret: Callable[..., ChildResult] = _interpreter(path.name, read_limits)
     return run_child(path, read_limits, TASK, path.name, interpret)
 

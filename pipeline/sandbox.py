@@ -83,15 +83,21 @@ ZLIB_ERROR = ("zlib", "error")  # zlib.error's class is just called "error"
 PARSER_PACKAGES = frozenset({"pdfminer", "pdfplumber", "pypdfium2", "docx", "lxml", "PIL", "zipfile"})
 
 
-def read_in_child(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """`read_document(path)` in a child process with memory, CPU and time limits."""
-    path = Path(path)
+def reading_limits(path: Path, limits: Limits) -> Limits:
+    """The limits reading `path` runs under (OCR's time added), once the file is known to be there
+    and not too large: either refusal names the file before any child is started."""
     try:
         status = path.stat()
     except OSError as error:  # deleted or moved since it was found: this file's outcome, not a crash
         raise gone(path, error) from None
     check_file_size(status.st_size, path.name, limits)
-    payload = run_child(path, ocr_time(path, status.st_size, limits), "read", path.name)
+    return ocr_time(path, status.st_size, limits)
+
+
+def read_in_child(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """`read_document(path)` in a child process with memory, CPU and time limits."""
+    path = Path(path)
+    payload = run_child(path, reading_limits(path, limits), "read", path.name)
     try:
         return Document.from_record(payload["document"])
     except (KeyError, TypeError, ValueError):
