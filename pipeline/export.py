@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import Decimal
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from pipeline.cells import stream
-from pipeline.cells.attention import not_reported
+from pipeline.cells.figures_file import WHOLE, Range, document_ranges, write_figures_csv
+from pipeline.cells.lines_file import LinesFile
 from pipeline.cells.read import unit_names
-from pipeline.cells.unclassified import unclassified_count, unclassified_rows
+from pipeline.export_lists import WRITTEN_APART, list_sheets_part
 from pipeline.figure import decimal_text
 from pipeline.normalise.catalogue import store_catalogue
 from pipeline.safe_cells import FORMULA_STARTS, csv_safe
@@ -32,13 +34,14 @@ from pipeline.store.api import Store
 from pipeline.store.cells_schema import VARIANTS
 from pipeline.store.schema import documents
 from pipeline.workbook import WorkbookWriter
-from pipeline.workbook.list_sheets import Counted, Spool
+from pipeline.workbook.list_sheets import Spool
 from pipeline.workbook.names import period_order
 
 CSV_ENCODING = "utf-8-sig"  # the BOM tells Excel the file is UTF-8
 FORMULA_FIRST = frozenset(c[0] for c in FORMULA_STARTS)
 SMALL = 10**15  # numbers below this are within pipeline.bounds without asking
-PARALLEL_FROM = 20_000  # figures from which figures.csv gets a process of its own
+PARALLEL_FROM = 20_000  # figures from which figures.csv and the long lists get processes of their own
+FIGURE_PARTS = 2  # processes writing figures.csv side by side (it is the export's longest part)
 CONSOLIDATED_CSV_FIELDS = (
     "row_type",
     "period",
@@ -137,7 +140,8 @@ def export_all(
     current incrementally), streamed: a period and an indicator at a time, figures in chunks, so
     memory does not grow with the store. Returns the paths by name. `as_of` shows old units as the
     units they had become by that date (pipeline/successors.py). With `jobs` 2 (the default for a
-    large store in a file or on a server) figures.csv is written meanwhile by a second process."""
+    large store in a file or on a server) figures.csv and the workbook's long list sheets are
+    written meanwhile by two more processes; the files are the same either way."""
     from pipeline.cells import refresh
 
     out = Path(out)
@@ -145,22 +149,38 @@ def export_all(
     refresh(store)
     names = {code: indicator.name for code, indicator in store_catalogue(store).by_code().items()}
     paths = {name: out / name for name in ("figures.csv", "consolidated.csv", "consolidated.xlsx")}
-    url = store.engine.url
-    if (jobs or auto_jobs(store)) > 1 and url.database not in (None, "", ":memory:"):
-        context = multiprocessing.get_context("spawn")  # a fresh process: no connection crosses a fork
-        with ProcessPoolExecutor(1, mp_context=context) as pool:
-            figures_done = pool.submit(
-                figures_csv,
-                url.render_as_string(hide_password=False),
-                paths["figures.csv"],
-                names,
-                reviewed_only,
-            )
-            consolidated_files(store, paths, names, reviewed_only, as_of)
-            figures_done.result()
-    else:
-        figures_csv(store, paths["figures.csv"], names, reviewed_only)
-        consolidated_files(store, paths, names, reviewed_only, as_of)
+    variant = VARIANTS["reviewed" if reviewed_only else "all"]
+    with store._read() as conn:
+        periods = sorted(stream.periods(conn, variant), key=period_order)
+    book = WorkbookWriter(paths["consolidated.xlsx"])
+    taken = book.reserve(periods)
+    url, lines_path = store.engine.url, paths["consolidated.csv"]
+    with tempfile.TemporaryDirectory(prefix="tonghop-export-") as spool:
+        if (jobs or auto_jobs(store)) > 1 and url.database not in (None, "", ":memory:"):
+            address = url.render_as_string(hide_password=False)
+            with store._read() as conn:
+                ranges = document_ranges(conn, FIGURE_PARTS)
+            later = [Path(spool) / f"figures-{i}.csv" for i in range(1, len(ranges))]
+            pieces = [paths["figures.csv"], *later]
+            context = multiprocessing.get_context("spawn")  # a fresh process: no connection crosses a fork
+            with ProcessPoolExecutor(len(ranges) + 1, mp_context=context) as pool:
+                figures_done = [
+                    pool.submit(figures_csv, address, piece, names, reviewed_only, documents_in)
+                    for piece, documents_in in zip(pieces, ranges, strict=True)
+                ]
+                lists_done = pool.submit(
+                    list_sheets_part, address, Path(spool), reviewed_only, taken, book.exported
+                )
+                consolidated_files(store, book, periods, lines_path, names, reviewed_only, as_of)
+                for done in figures_done:
+                    done.result()
+                part = lists_done.result()
+            append_files(pieces[0], pieces[1:])
+        else:
+            figures_csv(store, paths["figures.csv"], names, reviewed_only)
+            consolidated_files(store, book, periods, lines_path, names, reviewed_only, as_of)
+            part = list_sheets_part(store, Path(spool), reviewed_only, taken, book.exported)
+        book.close(part)
     return paths
 
 
@@ -176,71 +196,75 @@ def auto_jobs(store: Store) -> int:
     return 2 if held >= PARALLEL_FROM else 1
 
 
-def figures_csv(store: Store | str, path: Path, names: dict[str, str], reviewed_only: bool) -> Path:
-    """figures.csv streamed from the store (or from a store URL, in a process of its own)."""
-    from pipeline.cells.figures_file import write_figures_csv
+def figures_csv(
+    store: Store | str, path: Path, names: dict[str, str], reviewed_only: bool, documents_in: Range = WHOLE
+) -> Path:
+    """figures.csv streamed from the store (or from a store URL, in a process of its own); with
+    `documents_in` a later range, the piece of it to append (no header, no BOM)."""
     from pipeline.store import open_store
 
     opened = open_store(store) if isinstance(store, str) else store
+    encoding = CSV_ENCODING if documents_in[0] is None else "utf-8"
     try:
         with opened._read() as conn:
-            return write_figures_csv(conn, path, names, csv_cell, CSV_ENCODING, reviewed_only)
+            return write_figures_csv(conn, path, names, csv_cell, encoding, reviewed_only, documents_in)
     finally:
         if opened is not store:
             opened.close()
 
 
+def append_files(path: Path, pieces: list[Path]) -> None:
+    """The pieces' bytes after `path`'s, in order."""
+    with path.open("ab") as out:
+        for piece in pieces:
+            with piece.open("rb") as source:
+                shutil.copyfileobj(source, out, 1 << 20)
+
+
 def consolidated_files(
-    store: Store, paths: dict[str, Path], names: dict[str, str], reviewed_only: bool, as_of: date | None
+    store: Store,
+    book: WorkbookWriter,
+    periods: list[str],
+    lines_path: Path,
+    names: dict[str, str],
+    reviewed_only: bool,
+    as_of: date | None,
 ) -> None:
-    """consolidated.csv and consolidated.xlsx in one pass over the stored cells."""
+    """consolidated.csv and the workbook's period sheets in one pass over the stored cells, and
+    the list sheet that pass finds (targets beside results); the other list sheets get their
+    places (pipeline/export_lists.py writes them)."""
     variant = VARIANTS["reviewed" if reviewed_only else "all"]
-    book = WorkbookWriter(paths["consolidated.xlsx"])
     targets = Spool()
-    with store._read() as conn, CsvFile(paths["consolidated.csv"], CONSOLIDATED_CSV_FIELDS) as lines_csv:
+    lines_file = LinesFile(lines_path, CONSOLIDATED_CSV_FIELDS, csv_cell, CSV_ENCODING)
+    with store._read() as conn, lines_file as lines_csv:
         units = unit_names(conn, variant)
         conflicted = stream.total_conflict_keys(conn, variant, units)
-        for period in sorted(stream.periods(conn, variant), key=period_order):
-            sheet = book.period(
-                period,
-                stream.period_units(conn, variant, period, units, as_of),
-                stream.total_levels(conn, variant, period),
-            )
+        for period in periods:
+            columns = stream.period_units(conn, variant, period, units, as_of)
+            levels = stream.total_levels(conn, variant, period, (level for level, _unit in columns))
+            sheet = book.period(period, columns, levels)
             for lines in stream.indicator_lines(conn, variant, period, units, names, as_of):
                 for keys, row_lines in stream.sheet_rows(lines):
                     totals = stream.row_totals(row_lines)
                     sheet.row(keys, row_lines, totals, conflicted)
                     for line in row_lines:
-                        lines_csv.write({"row_type": "unit", **line})
+                        lines_csv.write("unit", line)
                     for level, (value, count) in totals.items():
-                        lines_csv.write(total_row(row_lines[0], level, value, count))
+                        lines_csv.write("total", total_row(row_lines[0], level, value, count))
                 for target in stream.targets_vs_actuals(lines):
                     targets.add(target)
-        book.lists(
-            {
-                "Nguồn": stream.sources(conn),
-                "Mâu thuẫn": chain(
-                    stream.cell_conflicts(conn, variant, units), stream.total_conflicts(conn, variant, units)
-                ),
-                "Chi tiết theo địa bàn": stream.breakdowns(conn, variant, units),
-                "Kế hoạch - Thực hiện": targets,
-                "Chưa báo cáo": not_reported(store, store.expected_units()),
-                "Chưa phân loại": Counted(
-                    unclassified_count(conn, reviewed_only), unclassified_rows(conn, reviewed_only)
-                ),
-            }
-        )
-    book.close()
+    book.lists({"Kế hoạch - Thực hiện": targets}, elsewhere=WRITTEN_APART)
+
+
+TOTAL_KEYS = ("period", "indicator_code", "indicator_name", "kind", "unit", "per", "modality")
+TOTAL_EMPTY = dict.fromkeys(CONSOLIDATED_CSV_FIELDS[1:])  # a total has no approx, note, documents …
 
 
 def total_row(line: dict[str, Any], level: str, value: Decimal, units: int) -> dict[str, Any]:
-    """consolidated.csv's row of a line's total across the units of one level."""
+    """consolidated.csv's row (after its type) of a line's total across the units of one level."""
     return {
-        "row_type": "total",
-        **{
-            k: line[k]
-            for k in ("period", "indicator_code", "indicator_name", "kind", "unit", "per", "modality")
-        },
+        **TOTAL_EMPTY,
+        **{k: line[k] for k in TOTAL_KEYS},
         "level": level,
         "value": value,
         "reporting_unit": f"Tổng cộng {level} ({units} đơn vị)".replace("  ", " "),

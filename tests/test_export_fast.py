@@ -89,3 +89,64 @@ def test_unclassified_rows_are_the_consolidations(store, seed):
     assert [r[-1] for r in rows] == list(full["figure_id"])
     assert [r[4] for r in rows] == list(full["unit"])
     assert [r[3] for r in rows] == list(full["value"])
+
+
+def test_consolidated_csv_lines_equal_the_dict_rows_written_by_write_csv(store, seed, tmp_path):
+    """LinesFile (each line one string) against CsvFile over the same dict rows: awkward values,
+    totals with the fields they lack, numbers past the bound."""
+    from decimal import Decimal
+
+    from pipeline.cells import stream
+    from pipeline.cells.lines_file import LinesFile
+    from pipeline.cells.read import unit_names
+    from pipeline.export import CONSOLIDATED_CSV_FIELDS, CsvFile, total_row
+
+    awkward_store(store, seed)
+    names = {"QUY_VNN_VAN_DONG": "Quỹ, \"Vì người nghèo\""}
+    rows = []
+    with store._read() as conn:
+        units = unit_names(conn, 0)
+        for period in stream.periods(conn, 0):
+            for lines in stream.indicator_lines(conn, 0, period, units, names):
+                for _keys, row_lines in stream.sheet_rows(lines):
+                    rows += [("unit", line) for line in row_lines]
+                    totals = stream.row_totals(row_lines).items()
+                    rows += [("total", total_row(row_lines[0], lv, v, n)) for lv, (v, n) in totals]
+    odd = dict(rows[0][1], note="=1+1", documents='a, "b"\nc', value=Decimal("1" + "0" * 20), upper=None)
+    rows.append(("unit", odd))
+    fast, reference = tmp_path / "fast.csv", tmp_path / "reference.csv"
+    with LinesFile(fast, CONSOLIDATED_CSV_FIELDS, csv_cell, CSV_ENCODING) as out:
+        for kind, line in rows:
+            out.write(kind, line)
+    with CsvFile(reference, CONSOLIDATED_CSV_FIELDS) as out:
+        for kind, line in rows:
+            out.write({**line, "row_type": kind})
+    assert len(rows) > 20 and any(kind == "total" for kind, _line in rows)
+    assert fast.read_bytes() == reference.read_bytes()
+    assert "'=1+1" in fast.read_text(encoding=CSV_ENCODING)
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_figures_csv_written_in_document_ranges_is_the_whole_file(store, seed, tmp_path, parts):
+    """The ranges cover every loaded document once, hold about as many figures each, and their
+    pieces one after the other (header and BOM only in the first) are the file written whole."""
+    from pipeline.cells.figures_file import document_ranges
+    from pipeline.export import append_files
+
+    awkward_store(store, seed)
+    for name in ("001", "003", "004"):
+        store.load(*seed(name))
+    refresh(store)
+    whole = tmp_path / "whole.csv"
+    with store._read() as conn:
+        write_figures_csv(conn, whole, {}, csv_cell, CSV_ENCODING)
+        ranges = document_ranges(conn, parts)
+        assert len(ranges) == parts and ranges[0][0] is None and ranges[-1][1] is None
+        assert all(ranges[i][1] == ranges[i + 1][0] for i in range(parts - 1))
+        pieces = [tmp_path / f"piece-{i}.csv" for i in range(parts)]
+        for i, (piece, documents_in) in enumerate(zip(pieces, ranges, strict=True)):
+            write_figures_csv(conn, piece, {}, csv_cell, CSV_ENCODING if i == 0 else "utf-8",
+                              documents_in=documents_in)
+    assert all(piece.stat().st_size > 0 for piece in pieces[:2])  # the figures really were split
+    append_files(pieces[0], pieces[1:])
+    assert pieces[0].read_bytes() == whole.read_bytes()

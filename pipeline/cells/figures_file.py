@@ -21,19 +21,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pipeline.cells.csv_text import Table, field_text, free_text
 from pipeline.cells.figure_rows import _shaped
 from pipeline.cells.refresh import REVIEWED
 from pipeline.consolidate import NO_PERIOD
 from pipeline.figure import FIGURE_FIELDS
 from pipeline.normalise.catalogue import fold
-from pipeline.safe_cells import FORMULA_STARTS
 from pipeline.store.cells_schema import VARIANTS, cell_documents
 from pipeline.store.schema import documents, figures
 
 FETCH = 5000  # rows a fetch brings from the cursor
-TABLE_LIMIT = 100_000  # finished fields a table keeps before it starts again (memory stays bounded)
 SMALL = 10**15  # as pipeline.export: integers below this are written as they are
-FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
 # the file's columns after FIGURE_FIELDS (documented machine names, README "Export the tables")
 FIGURE_CSV_EXTRA = (
     "figure_id",
@@ -57,6 +55,10 @@ HEADER = (*FIGURE_FIELDS, *FIGURE_CSV_EXTRA)
 QUERY_KEYS = [k for k in HEADER if k not in ("indicator_name", "counted", "why_not_counted", "same_as")]
 
 
+Range = tuple[int | None, int | None]  # documents after the first id, up to the second (None: no bound)
+WHOLE: Range = (None, None)
+
+
 def write_figures_csv(
     conn: sa.Connection,
     path: Path,
@@ -64,24 +66,28 @@ def write_figures_csv(
     cell: Callable[[Any], Any],
     encoding: str,
     reviewed_only: bool = False,
+    documents_in: Range = WHOLE,
 ) -> Path:
     """Every current figure into `path`, as `write_csv(path, HEADER, figure_rows(…))` writes it;
-    `cell` is the exporter's cell rule (pipeline.export.csv_cell)."""
-    field = _field(cell)
-    free = _free_text(field)
+    `cell` is the exporter's cell rule (pipeline.export.csv_cell). With `documents_in` only those
+    documents' figures, and the header only in the range that starts the file: the ranges'
+    files one after the other are the whole file (pipeline.export writes them side by side)."""
+    field = field_text(cell)
+    free = free_text(field)
     words = Table(field)  # vocabularies and page numbers: few values, each seen again and again
     scores = Table(field)
     units = Table(lambda raw: field(_folded(raw)))
     indicator_names = Table(lambda code: field(names.get(code, "")))
     numbers = Table(lambda raw: field(None if raw is None else Decimal(raw)))  # as ExactDecimal reads
-    marks = document_marks(conn, VARIANTS["reviewed" if reviewed_only else "all"])
+    marks = document_marks(conn, VARIANTS["reviewed" if reviewed_only else "all"], documents_in[0])
     current: tuple[int, dict[str, Any]] = (-1, {})
     raw = conn.connection.driver_connection
     cursor = raw.cursor(name="figures_csv") if conn.dialect.name == "postgresql" else raw.cursor()
-    cursor.execute(_query_text(conn, reviewed_only))
+    cursor.execute(_query_text(conn, reviewed_only, documents_in))
     w, s, u, i, n = words, scores, units, indicator_names, numbers  # short: one f-string makes a line
     with path.open("w", encoding=encoding, newline="") as handle:
-        csv.writer(handle).writerow(HEADER)
+        if documents_in[0] is None:
+            csv.writer(handle).writerow(HEADER)
         while chunk := cursor.fetchmany(FETCH):
             lines = []
             for row in chunk:
@@ -108,56 +114,6 @@ def write_figures_csv(
     return path
 
 
-class Table(dict):
-    """Finished CSV fields by raw value, each made the first time its value is looked up (most
-    repeat); it starts again when full, so memory stays bounded."""
-
-    def __init__(self, make: Callable[[Any], str]) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, value: Any) -> str:
-        if len(self) >= TABLE_LIMIT:
-            self.clear()
-        made = self[value] = self.make(value)
-        return made
-
-
-def _free_text(field: Callable[[Any], str]) -> Callable[[Any], str]:
-    """A free text's field: most need no guard and only csv's quoting, found by str's fast scans."""
-
-    def text(value: Any) -> str:
-        if type(value) is not str:
-            return field(value)
-        if value[:1] in FORMULA_FIRST:
-            if value[1:2] != " ":  # "-5" may be a number the exporter wrote: csv_safe decides
-                return field(value)
-            value = "'" + value  # "- Vận động …" is no number (none has a space after its sign)
-        if '"' in value:
-            return '"' + value.replace('"', '""') + '"'
-        if "," in value or "\n" in value or "\r" in value:
-            return '"' + value + '"'
-        return value
-
-    return text
-
-
-def _field(cell: Callable[[Any], Any]) -> Callable[[Any], str]:
-    """One value's CSV text as `csv.writer` writes `cell(value)`: None empty, other values by str,
-    quoted (inner quotes doubled) when they hold a comma, a quote or a line break."""
-
-    def text(value: Any) -> str:
-        shown = cell(value)
-        if shown is None:
-            return ""
-        shown = shown if type(shown) is str else str(shown)
-        if '"' in shown or "," in shown or "\n" in shown or "\r" in shown:
-            return '"' + shown.replace('"', '""') + '"'
-        return shown
-
-    return text
-
-
 def _folded(unit: str | None) -> str:
     """The unit as the consolidation folds it (upper-case units such as VNĐ stay)."""
     unit = unit or ""
@@ -175,7 +131,9 @@ def _reference_line(row: tuple[Any, ...], mark: list[str] | None, names: dict[st
     return out.getvalue()
 
 
-def document_marks(conn: sa.Connection, variant: int) -> Iterator[tuple[int, dict[str, Any]]]:
+def document_marks(
+    conn: sa.Connection, variant: int, after: int | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """(document id, its figures not counted: figure id → [why, same as]) in document order, from
     the refresh's findings; documents whose every figure counts are left out."""
     query = (
@@ -183,6 +141,8 @@ def document_marks(conn: sa.Connection, variant: int) -> Iterator[tuple[int, dic
         .where(cell_documents.c.variant == variant)
         .order_by(cell_documents.c.document_id)
     )
+    if after is not None:
+        query = query.where(cell_documents.c.document_id > after)
     for document_id, found in conn.execution_options(yield_per=FETCH).execute(query):
         found = json.loads(found) if isinstance(found, str) else found
         if found:
@@ -198,7 +158,25 @@ def next_marks(
     return current if current[0] == document_id else (document_id, {})
 
 
-def _query_text(conn: sa.Connection, reviewed_only: bool) -> str:
+def document_ranges(conn: sa.Connection, parts: int) -> list[Range]:
+    """`parts` ranges of loaded documents holding about as many figures each, in id order."""
+    query = (
+        sa.select(documents.c.id, documents.c.figure_count)
+        .where(documents.c.status == "loaded")
+        .order_by(documents.c.id)
+    )
+    held = conn.execute(query).all()
+    total = sum(count for _id, count in held)
+    bounds: list[int | None] = [None]
+    seen = 0
+    for document_id, count in held:
+        seen += count
+        if len(bounds) < parts and seen * parts >= total * len(bounds):
+            bounds.append(document_id)
+    return [(bounds[i], bounds[i + 1] if i + 1 < len(bounds) else None) for i in range(len(bounds))]
+
+
+def _query_text(conn: sa.Connection, reviewed_only: bool, documents_in: Range = WHOLE) -> str:
     """The SQL of the figures query, constants inlined (the raw cursor takes no parameters); exact
     numbers as their stored text on either engine, so equal texts are equal keys."""
     c, d = figures.c, documents.c
@@ -219,5 +197,10 @@ def _query_text(conn: sa.Connection, reviewed_only: bool) -> str:
     )
     if reviewed_only:
         query = query.where(c.review_status.in_(REVIEWED))
+    after, up_to = documents_in
+    if after is not None:
+        query = query.where(d.id > after)
+    if up_to is not None:
+        query = query.where(d.id <= up_to)
     query = query.order_by(d.id, c.seq)  # by documents.id: SQLite then sorts within each document
     return str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))

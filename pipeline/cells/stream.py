@@ -7,15 +7,18 @@ compares them), read by indexed keys (variant, period) with plain rows, no frame
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
+from pipeline.cells.raw_rows import raw_rows
 from pipeline.cells.read import LINE_COLUMNS
 from pipeline.consolidate import ADDITIVE_KINDS, LINE_KEYS, decimal_sum
 from pipeline.store.cells_schema import cell_documents, cells
@@ -25,7 +28,11 @@ from pipeline.successors import lines_as_of, successor
 CHUNK = 2000  # rows fetched at a time
 MODALITY_ORDER = {"actual": 0, "estimate": 1, "target": 2, "change": 3}
 ROW_KEYS = ("indicator_code", "indicator_name", "modality", "kind", "unit", "per")
+_ROW_KEY = itemgetter(*ROW_KEYS)
+_WITHIN_ROW = itemgetter("reporting_unit", "level")
+_TARGET_KEYS = ("period", "reporting_unit", "indicator_code", "kind", "unit", "per")
 _WANTED = [k for k in LINE_COLUMNS if k != "reporting_unit"]
+_WANTED_NOW = [k for k in _WANTED if k != "figure_ids"]  # only merging old units needs them
 
 
 def periods(conn: sa.Connection, variant: int) -> list[str]:
@@ -48,7 +55,9 @@ def period_units(
     """(level, unit) of the period's columns, sorted; the levels that get a total column."""
     query = (
         sa.select(cells.c.level, cells.c.unit_base, cells.c.unit_code)
-        .where(cells.c.variant == variant, cells.c.period == period)
+        .where(  # "conflict either way" lets the engine read ix_cells_conflict alone: it holds these columns
+            cells.c.variant == variant, cells.c.conflict.in_([False, True]), cells.c.period == period
+        )
         .distinct()
     )
     codes = {shown: code for (_base, code), shown in names.items()}
@@ -58,19 +67,21 @@ def period_units(
     return sorted(found)
 
 
-def total_levels(conn: sa.Connection, variant: int, period: str) -> list[str]:
-    """Levels whose units have a line that adds up across units in this period."""
-    query = (
-        sa.select(cells.c.level)
-        .where(
+def total_levels(conn: sa.Connection, variant: int, period: str, levels: Iterable[str]) -> list[str]:
+    """Of the period's `levels`, those whose units have a line that adds up across units: one
+    look each, which stops at the first such line."""
+    found = []
+    for level in sorted(set(levels)):
+        query = sa.select(cells.c.level).where(
             cells.c.variant == variant,
             cells.c.period == period,
+            cells.c.level == level,
             cells.c.kind.in_(ADDITIVE_KINDS),
             cells.c.combine == "sum",
         )
-        .distinct()
-    )
-    return sorted(conn.execute(query).scalars())
+        if conn.execute(query.limit(1)).first() is not None:
+            found.append(level)
+    return found
 
 
 def indicator_lines(
@@ -81,20 +92,33 @@ def indicator_lines(
     indicator_names: dict[str, str],
     as_of: date | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """The period's consolidated lines, one indicator at a time (in code order)."""
+    """The period's consolidated lines, one indicator at a time (in code order). Rows come as the
+    driver's tuples (pipeline/cells/raw_rows.py); numbers are read as ExactDecimal reads them, each
+    distinct text once."""
+    wanted = _WANTED if as_of is not None else _WANTED_NOW
+    exact = {"value", "upper"}
     query = (
-        sa.select(*[cells.c[k] for k in _WANTED], cells.c.unit_base, cells.c.unit_code, cells.c.conflict)
+        sa.select(
+            *[sa.cast(cells.c[k], sa.Text) if k in exact else cells.c[k] for k in wanted],
+            cells.c.unit_base,
+            cells.c.unit_code,
+            cells.c.conflict,
+        )
         .where(cells.c.variant == variant, cells.c.period == period)
         .order_by(cells.c.indicator_code)
     )
     codes = {shown: code for (_base, code), shown in names.items()}
-    keys = [*_WANTED, "unit_base", "unit_code", "conflict"]
-    result = conn.execution_options(yield_per=CHUNK).execute(query)
-    for code, rows in groupby(result, key=lambda r: r.indicator_code):
+    keys = [*wanted, "reporting_unit", "conflict"]
+    code_at, value_at, upper_at = wanted.index("indicator_code"), wanted.index("value"), wanted.index("upper")
+    width = len(wanted)
+    numbers = _Numbers()
+    for code, rows in groupby(raw_rows(conn, query), key=itemgetter(code_at)):
         lines = []
         for row in rows:
-            line = dict(zip(keys, row, strict=True))
-            line["reporting_unit"] = names[(line.pop("unit_base"), line.pop("unit_code"))]
+            unit = names[(row[width], row[width + 1])]
+            line = dict(zip(keys, (*row[:width], unit, bool(row[-1])), strict=True))
+            line["value"] = numbers[row[value_at]]
+            line["upper"] = numbers[row[upper_at]]
             line["indicator_name"] = indicator_names.get(code, code)
             lines.append(line)
         if as_of is not None:
@@ -106,25 +130,29 @@ def indicator_lines(
         yield lines
 
 
+class _Numbers(dict):
+    """Stored number text → Decimal, as ExactDecimal reads it (None stays None); each text once."""
+
+    def __missing__(self, text: str | None) -> Decimal | None:
+        if len(self) >= 100_000:
+            self.clear()
+        number = self[text] = None if text is None else Decimal(text)
+        return number
+
+
 def sheet_rows(lines: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], list[dict[str, Any]]]]:
     """One indicator's lines as the period sheet's rows: actual, estimate, target, change, each
     measuring unit apart; within a row the units in name order."""
-    ordered = sorted(
-        lines,
-        key=lambda line: (
-            MODALITY_ORDER.get(line["modality"], 9),
-            line["modality"],
-            line["unit"],
-            line["kind"],
-            line["per"],
-            line["reporting_unit"],
-            line["level"],
-        ),
-    )
-    return [
-        (key, list(group))
-        for key, group in groupby(ordered, key=lambda line: tuple(line[k] for k in ROW_KEYS))
-    ]
+    rows: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for line in lines:  # one indicator: its name is one, a row is (modality, kind, unit, per)
+        key = _ROW_KEY(line)
+        found = rows.get(key)
+        if found is None:
+            rows[key] = [line]
+        else:
+            found.append(line)
+    ordered = sorted(rows, key=lambda key: (MODALITY_ORDER.get(key[2], 9), key[2], key[4], key[3], key[5]))
+    return [(key, sorted(rows[key], key=_WITHIN_ROW)) for key in ordered]  # stable: ties keep their order
 
 
 def row_totals(lines: list[dict[str, Any]]) -> dict[str, tuple[Decimal, int]]:
@@ -143,21 +171,23 @@ def row_totals(lines: list[dict[str, Any]]) -> dict[str, tuple[Decimal, int]]:
 def targets_vs_actuals(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Where one indicator's lines hold a target and the result for the same unit and period
     (as `pipeline.consolidate.targets_vs_actuals`)."""
-    keys = ("period", "reporting_unit", "indicator_code", "kind", "unit", "per")
+    same = itemgetter(*_TARGET_KEYS)
     actuals: dict[tuple[Any, ...], list[Any]] = {}
+    planned = []
     for line in lines:
         if line["modality"] == "actual":
-            actuals.setdefault(tuple(line[k] for k in keys), []).append(line["value"])
+            actuals.setdefault(same(line), []).append(line["value"])
+        elif line["modality"] == "target":
+            planned.append(line)
     rows = []
-    planned = [line for line in lines if line["modality"] == "target"]  # sorted alone: a stable sort
-    for line in sorted(planned, key=lambda line: tuple(line[k] for k in LINE_KEYS)):  # keeps their order
-        for actual in actuals.get(tuple(line[k] for k in keys), []):
+    for line in sorted(planned, key=itemgetter(*LINE_KEYS)):  # a stable sort: equal keys keep their order
+        for actual in actuals.get(same(line), []):
             achieved = None
             if line["kind"] in ADDITIVE_KINDS and Decimal(line["value"]) != 0:
                 achieved = (Decimal(actual) * 100 / Decimal(line["value"])).quantize(Decimal("0.1"))
             rows.append(
                 {
-                    **{k: line[k] for k in keys},
+                    **dict(zip(_TARGET_KEYS, same(line), strict=True)),
                     "target": line["value"],
                     "actual": actual,
                     "achieved_percent": achieved,
@@ -207,14 +237,17 @@ def total_conflicts(
 ) -> Iterator[dict[str, Any]]:
     """Stated totals that differ from their parts, in their totals' order (documents by id)."""
     query = (
-        sa.select(cell_documents)
+        sa.select(  # only the conflicts of the findings: the rest is most of their JSON
+            cell_documents.c.unit_base, cell_documents.c.unit_code, cell_documents.c.findings["conflicts"]
+        )
         .where(cell_documents.c.variant == variant, cell_documents.c.conflicts > 0)
         .order_by(cell_documents.c.document_id)
     )
-    for row in conn.execute(query).mappings():
-        for conflict in sorted(row["findings"]["conflicts"], key=lambda c: c["total_id"]):
+    for base, code, found in conn.execute(query):
+        found = json.loads(found) if isinstance(found, str) else found or ()
+        for conflict in sorted(found, key=lambda c: c["total_id"]):
             entry = {k: v for k, v in conflict.items() if k != "total_id"}
-            entry["reporting_unit"] = names[(row["unit_base"], row["unit_code"])]
+            entry["reporting_unit"] = names[(base, code)]
             yield entry
 
 
@@ -223,17 +256,24 @@ def breakdowns(
 ) -> Iterator[dict[str, Any]]:
     """Each stated total beside its parts, document by document."""
     query = (
-        sa.select(cell_documents.c.unit_base, cell_documents.c.unit_code, cell_documents.c.findings)
+        sa.select(  # only the breakdowns of the findings: the rest is most of their JSON
+            cell_documents.c.unit_base, cell_documents.c.unit_code, cell_documents.c.findings["breakdowns"]
+        )
         .where(cell_documents.c.variant == variant)
         .order_by(cell_documents.c.document_id)
     )
     for base, code, found in conn.execution_options(yield_per=CHUNK).execute(query):
-        for part in found["breakdowns"]:
+        for part in json.loads(found) if isinstance(found, str) else found or ():
             yield {
                 **part,
                 "reporting_unit": names[(base, code)],
                 **{k: Decimal(part[k]) for k in ("total", "part", "parts_sum")},
             }
+
+
+def source_count(conn: sa.Connection) -> int:
+    """How many rows `sources` gives (in the same transaction)."""
+    return int(conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one())
 
 
 def sources(conn: sa.Connection) -> Iterator[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """consolidated.xlsx: a sheet per period in time order, then the list sheets; written as the rows
-come (`WorkbookWriter`), so its memory does not grow with the store."""
+come (`WorkbookWriter`), so its memory does not grow with the store. The long list sheets can be
+written meanwhile by another process (`list_part`) and taken in when the book closes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pipeline.workbook.cells import Cells
 from pipeline.workbook.names import sheet_title, short_period
 from pipeline.workbook.period_sheet import PeriodSheet
 from pipeline.workbook.printing import print_setup, title_rows
-from pipeline.workbook.xlsx import Book
+from pipeline.workbook.xlsx import Book, Part
 
 LIST_SHEETS = (
     ("Nguồn", list_sheets.sources),
@@ -23,32 +24,62 @@ LIST_SHEETS = (
     ("Chưa báo cáo", list_sheets.not_reported),
     ("Chưa phân loại", list_sheets.unclassified),
 )
+EMPTY_TITLE = "Tổng hợp"  # the one sheet of a book without any period
 
 
 class WorkbookWriter:
-    """The period sheets one by one (`period`), then the list sheets (`lists`), then `close`."""
+    """`reserve` the period sheets' names, write them one by one (`period`), then the list sheets
+    (`lists`, some of them perhaps written by `list_part` elsewhere), then `close`."""
 
     def __init__(self, path: Path, exported: date | None = None) -> None:
         self.book = Book(path)
         self.cells = Cells(self.book)
         self.exported = exported or date.today()  # the date its title rows show
         self.taken: set[str] = set()
-        self.periods = 0
+        self.titles: dict[str, str] = {}
+        self.slots: dict[str, int] = {}
+
+    def reserve(self, periods: list[str]) -> set[str]:
+        """Name the sheets of `periods` (in their order) before any is written: the sheet names
+        the list sheets must not take, returned for whoever writes them."""
+        self.titles = {period: sheet_title(short_period(period), self.taken) for period in periods}
+        if not periods:
+            self.titles[""] = sheet_title(EMPTY_TITLE, self.taken)
+        return set(self.taken)
 
     def period(self, period: str, units: list[tuple[str, str]], levels: list[str]) -> PeriodSheet:
         """A period's sheet under its short label (the full one in its title row)."""
-        self.periods += 1
-        name = sheet_title(short_period(period), self.taken)
-        return PeriodSheet(self.cells, name, period, units, levels, self.exported)
+        return PeriodSheet(self.cells, self.titles[period], period, units, levels, self.exported)
 
-    def lists(self, rows: dict[str, Iterable[dict[str, Any]]]) -> None:
-        """The list sheets in their order; `rows` by sheet name."""
-        if not self.periods:
-            sheet = self.book.sheet(sheet_title("Tổng hợp", self.taken), [60])
+    def lists(self, rows: dict[str, Iterable[dict[str, Any]]], elsewhere: Iterable[str] = ()) -> None:
+        """The list sheets in their order; `rows` by sheet name; the lists named in `elsewhere`
+        only get their place (their sheets come with `close`)."""
+        if "" in self.titles:
+            sheet = self.book.sheet(self.titles[""], [60])
             top = title_rows(self.cells, sheet, "TỔNG HỢP SỐ LIỆU", ["Chưa có số liệu nào."], self.exported)
             print_setup(sheet, top, "TỔNG HỢP SỐ LIỆU")
+        away = set(elsewhere)
         for name, writer in LIST_SHEETS:
-            writer(self.cells, name, self.taken, rows[name], self.exported)
+            if name in away:
+                self.slots[name] = len(self.book.sheets)
+            else:
+                writer(self.cells, name, self.taken, rows[name], self.exported)
 
-    def close(self) -> Path:
+    def close(self, part: Part | None = None) -> Path:
+        """Save the book, with `part`'s sheets in the places `lists` kept for them."""
+        if part is not None:
+            self.book.take(part, self.slots)
         return self.book.close()
+
+
+def list_part(
+    spool: Path, rows: dict[str, Iterable[dict[str, Any]]], taken: set[str], exported: date
+) -> Part:
+    """The list sheets of `rows` (in the book's order), written into `spool` by a book of their
+    own, for the workbook's `close` to take in; `taken` the names they must not use."""
+    book = Book(spool / "part.xlsx", spool)
+    cells = Cells(book)
+    for name, writer in LIST_SHEETS:
+        if name in rows:
+            writer(cells, name, taken, rows[name], exported)
+    return book.part()

@@ -36,6 +36,7 @@ class Cells:
     def __init__(self, book: Book) -> None:
         self.book = book
         self._ids: dict[tuple[Any, ...], int] = {}
+        self._numbers: dict[tuple[bool, str, str, bool], int] = {}
 
     def _style(self, number_format: str, bold: bool, size: float, fill: str, wrap: bool, right: bool,
                quote: bool) -> int:
@@ -61,18 +62,29 @@ class Cells:
 
     def number(self, value: Any, *, suffix: str = "", fill: str = "", bold: bool = False) -> Cell:
         """A real number (never text) with thousands grouping; `suffix` shows a mark after it (Σ, ?)."""
-        if type(value) is int and -SMALL < value < SMALL:  # counts: no decimal detour
-            shown = INTEGER_FORMAT + (f'" {suffix}"' if suffix else "")
-            return (value, self._style(shown, bold, 11, fill, False, False, False))
+        kind = type(value)
+        if kind is int and -SMALL < value < SMALL:  # counts: no decimal detour
+            return (value, self._number_style(True, suffix, fill, bold))
+        if kind is Decimal and value.is_finite() and -SMALL < value < SMALL:  # stored values: no NA test
+            whole = value == value.to_integral_value()
+            return (int(value) if whole else value, self._number_style(whole, suffix, fill, bold))
         if is_missing(value) or value == "":
             return ("", self._style("General", bold, 11, fill, False, False, False))
-        value = value if type(value) is Decimal else Decimal(str(value))
+        value = value if kind is Decimal else Decimal(str(value))
         # a stored value past the bound must not break the whole export
         if not (value.is_finite() and -SMALL < value < SMALL) and not within_bounds(value):
             return self.text(OUT_OF_BOUNDS, fill=fill)
         whole = value == value.to_integral()
-        shown = (INTEGER_FORMAT if whole else DECIMAL_FORMAT) + (f'" {suffix}"' if suffix else "")
-        return (int(value) if whole else value, self._style(shown, bold, 11, fill, False, False, False))
+        return (int(value) if whole else value, self._number_style(whole, suffix, fill, bold))
+
+    def _number_style(self, whole: bool, suffix: str, fill: str, bold: bool) -> int:
+        """The style of a number cell: its format (with the marks after it), fill and weight."""
+        key = (whole, suffix, fill, bold)
+        found = self._numbers.get(key)
+        if found is None:
+            shown = (INTEGER_FORMAT if whole else DECIMAL_FORMAT) + (f'" {suffix}"' if suffix else "")
+            found = self._numbers[key] = self._style(shown, bold, 11, fill, False, False, False)
+        return found
 
     def header(self, titles: list[str]) -> list[Cell]:
         """Bold, shaded, wrapped column titles; repeated on every printed page (see printing.py)."""
@@ -82,10 +94,13 @@ class Cells:
 def fitted_height(texts: list[tuple[str, float]]) -> float | None:
     """A row tall enough for its wrapped (text, column width) pairs: spreadsheets keep a saved
     height, they never grow it; None when one line is enough."""
-    lines = 1
-    for text, width in texts:
-        room = max(width - 1, 4)
-        if len(text) * 0.95 <= room and "\n" not in text:  # one line (most cells): nothing to count
-            continue
-        lines = max(lines, sum(ceil(len(part) * 0.95 / room) or 1 for part in text.split("\n")))
+    lines = max((text_lines(text, width) for text, width in texts), default=1)
     return lines * LINE_HEIGHT if lines > 1 else None
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines a wrapped text takes in a column `width` characters wide."""
+    room = max(width - 1, 4)
+    if "\n" not in text:
+        return ceil(len(text) * 0.95 / room) if len(text) * 0.95 > room else 1
+    return sum(ceil(len(part) * 0.95 / room) or 1 for part in text.split("\n"))

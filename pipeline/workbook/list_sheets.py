@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pipeline.workbook.cells import FORMULA_FIRST, Cell, Cells, fitted_height, is_missing
+from pipeline.workbook.cells import (
+    FORMULA_FIRST,
+    LINE_HEIGHT,
+    Cell,
+    Cells,
+    fitted_height,
+    is_missing,
+    text_lines,
+)
 from pipeline.workbook.names import sheet_title
 from pipeline.workbook.printing import print_setup, title_rows
 from pipeline.workbook.words import word
@@ -74,6 +82,11 @@ class Counted:
         return iter(self.rows)
 
 
+def counted_as(rows: Iterable[Any], shaped: Iterable[Any]) -> Iterable[Any]:
+    """`shaped` (rows made from `rows`) keeping the count `rows` came with, if any."""
+    return Counted(rows.count, shaped) if isinstance(rows, Counted) else shaped
+
+
 def spooled(rows: Iterable[Any]) -> Spool:
     """Every row of `rows` in a spool."""
     spool = Spool()
@@ -95,12 +108,12 @@ def table_sheet(
     spool = rows if isinstance(rows, Spool | Counted) else spooled(rows)
     widths = [c.width for c in columns]
     wrapped = [i for i, c in enumerate(columns) if c.wrap and not c.number]
-    fits = [(i, one_line(widths[i])) for i in wrapped]
+    fits = [(i, one_line(widths[i]), widths[i]) for i in wrapped]
     makers = [cells.number if c.number else plain_text(cells, c.wrap) for c in columns]
     entries = iter(spool)
     part, left = 1, spool.count
     while True:
-        sheet = cells.book.sheet(sheet_title(name if part == 1 else f"{name} ({part})", taken), widths)
+        sheet = cells.book.sheet(sheet_title(name if part == 1 else f"{name} ({part})", taken), widths, name)
         counted = [f"Số dòng: {spool.count}"] if part == 1 else [f"Tiếp theo ({part})"]
         top = title_rows(cells, sheet, title, counted, exported)
         cells.book.row(
@@ -111,13 +124,12 @@ def table_sheet(
         print_setup(sheet, top, title)
         for _ in range(min(left, MAX_ROWS - sheet.rows)):
             row: list[Cell | None] = [make(value) for make, value in zip(makers, next(entries), strict=True)]
-            height = None
-            for i, fit in fits:  # most rows' texts fit one line: fitted_height only when one may not
+            lines = 1
+            for i, fit, width in fits:  # as fitted_height, counting only the texts that may not fit one line
                 text = row[i][0]  # type: ignore[index]
                 if len(text) > fit or "\n" in text:
-                    height = fitted_height([(row[j][0], widths[j]) for j in wrapped])  # type: ignore[index]
-                    break
-            cells.book.row(sheet, row, height)
+                    lines = max(lines, text_lines(text, width))
+            cells.book.row(sheet, row, lines * LINE_HEIGHT if lines > 1 else None)
             left -= 1
         if left <= 0:
             return
@@ -192,7 +204,8 @@ def sources(cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, A
             s["sha256"],
         ]
 
-    table_sheet(cells, name, taken, "CÁC TỆP BÁO CÁO ĐÃ NHẬN", columns, map(shaped, rows), exported)
+    listed = counted_as(rows, map(shaped, rows))
+    table_sheet(cells, name, taken, "CÁC TỆP BÁO CÁO ĐÃ NHẬN", columns, listed, exported)
 
 
 def conflicts(

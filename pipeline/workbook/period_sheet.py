@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from itertools import product
 from typing import Any
 
 from pipeline.consolidate import ADDITIVE_KINDS
@@ -70,7 +71,11 @@ class PeriodSheet:
         self.unit_column = {unit: len(LEADING) + i for i, (_level, unit) in enumerate(units)}
         self.total_column = {level: len(LEADING) + len(units) + i for i, level in enumerate(levels)}
         self.notes_column = len(titles) - 1
-        self.signs = (mark("several"), mark("unreviewed"), mark("conflict"))  # read once, not per cell
+        marks = (mark("several"), mark("unreviewed"), mark("conflict"))  # read once, not per cell
+        self.signs = {  # the marks after a number, by (several figures, unreviewed, conflict)
+            on: "".join(sign for sign, shown in zip(marks, on, strict=True) if shown)
+            for on in product((False, True), repeat=3)
+        }
         print_setup(self.sheet, top, title, first_column=len(LEADING) + 1)
 
     def row(
@@ -118,25 +123,25 @@ class PeriodSheet:
 
     def unit_cell(self, line: dict[str, Any], conflict: bool) -> tuple[Cell, str]:
         """One unit's number with its marks, and what the notes column says about it."""
-        several = int(line["figures"]) > 1 or bool(line["note"])
+        figures, note = int(line["figures"]), line["note"]
+        several = figures > 1 or bool(note)
+        if type(note) is not str:
+            note = "" if is_missing(note) else str(note)
         unreviewed = int(line["unreviewed"] or 0)
-        signs = "".join(
-            sign
-            for sign, on in zip(self.signs, (several, unreviewed > 0, conflict), strict=True)
-            if on
-        )
+        signs = self.signs[several, unreviewed > 0, conflict]
         fill = CONFLICT_FILL if conflict else UNREVIEWED_FILL if unreviewed else ""
         approx = line["approx"]
         if approx in ("exact", "", None) or is_missing(approx):
             cell = self.cells.number(line["value"], suffix=signs, fill=fill)
         else:  # "> 1.500", "10–15", "~ 200": the cell says the number is not exact
             cell = self.cells.text(f"{line['shown']} {signs}".strip(), fill=fill, right=True)
-        note = "" if is_missing(line["note"]) else str(line["note"])
+        if not (several or unreviewed or conflict):  # most cells: one reviewed figure, nothing to say
+            return cell, ""
         if several and not note:
-            note = f"{int(line['figures'])} số liệu"
+            note = f"{figures} số liệu"
         details = [note]
-        if 0 < unreviewed < int(line["figures"]):  # all unreviewed: the ? and the yellow say it
-            details.append(f"chưa duyệt {unreviewed}/{int(line['figures'])} số liệu")
+        if 0 < unreviewed < figures:  # all unreviewed: the ? and the yellow say it
+            details.append(f"chưa duyệt {unreviewed}/{figures} số liệu")
         if conflict:
             details.append("mâu thuẫn")
         return cell, "; ".join(filter(None, details))

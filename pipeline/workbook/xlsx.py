@@ -15,7 +15,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -26,6 +26,12 @@ from openpyxl.utils import get_column_letter
 MAX_ROWS = 1_048_576  # the format's limits
 MAX_COLUMNS = 16_384
 MAX_ROW_HEIGHT = 409.0
+LETTERS = [get_column_letter(i) for i in range(1, MAX_COLUMNS + 1)]  # column 0 → "A"
+SPACES = " \n\t"  # a text starting or ending with one keeps it only with xml:space
+TEXT, KEPT_TEXT = ' t="inlineStr"><is><t>', ' t="inlineStr"><is><t xml:space="preserve">'
+TEXTS_KEPT, SHORT_TEXT = 20_000, 200  # short text elements kept for reuse (names, words repeat)
+PENDING_ROWS = 256  # rows kept before they are written to the sheet's file
+COPY_CHUNK = 1 << 20  # bytes read at a time when a sheet's rows are copied into the package
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -63,85 +69,134 @@ class Sheet:
 
     title: str
     widths: list[float]
-    data: IO[str]
+    data: IO[str] | None  # None while the sheet travels between processes (`path` names its rows)
     freeze: tuple[int, int] | None = None  # the first scrolling row and column (1-based)
     printing: PrintSetup | None = None
     merged: list[str] = field(default_factory=list)
     rows: int = 0
     columns: int = 0
+    path: str = ""  # the file of its rows when another book wrote them
+    pending: list[str] = field(default_factory=list)  # rows not yet written to `data`
+    restyle: list[int] | None = None  # its cells' style numbers → the book's, when they differ
+
+
+@dataclass(slots=True)
+class Part:
+    """Sheets another book wrote (in another process): their styles by number and each sheet with
+    the name of the list it belongs to; `Book.take` puts them into this book."""
+
+    styles: list[Style]
+    sheets: list[tuple[str, Sheet]]
 
 
 class Book:
     """Sheets appended row by row, saved as one .xlsx by `close`."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, spool: Path | None = None) -> None:
+        self.path, self.spool = path, spool  # spool: a folder for rows another process will read
         self.sheets: list[Sheet] = []
+        self.groups: list[str] = []  # the list each sheet belongs to (a long list spans sheets)
         # style 0 is what a cell without a style shows; spreadsheets read their own default for it
         self._styles: dict[Style, int] = {Style(vertical=""): 0}
-        self._letters = [get_column_letter(i) for i in range(1, 703)]
+        self._opened = ['"']  # what follows a cell's reference, by style: '"' or '" s="3"'
+        self._texts: dict[str, str] = {}  # a text → its cell's element after the style (texts repeat)
 
     def style(self, style: Style) -> int:
         """The style's index (registered the first time it is asked for)."""
         found = self._styles.get(style)
         if found is None:
             found = self._styles[style] = len(self._styles)
+            self._opened.append(f'" s="{found}"')
         return found
 
-    def sheet(self, title: str, widths: list[float]) -> Sheet:
+    def sheet(self, title: str, widths: list[float], group: str = "") -> Sheet:
         """A new sheet at the end of the book, with its column widths in characters."""
-        data = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by `close`)
+        if self.spool is None:
+            data = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by `close`)
+        else:
+            data = tempfile.NamedTemporaryFile("w+", encoding="utf-8", dir=self.spool, delete=False)  # noqa: SIM115
         sheet = Sheet(title, widths, data)
         self.sheets.append(sheet)
+        self.groups.append(group)
         return sheet
+
+    def part(self) -> Part:
+        """This book's sheets and styles for another book to take (its rows stay in the spool)."""
+        sheets = []
+        for group, sheet in zip(self.groups, self.sheets, strict=True):
+            assert sheet.data is not None
+            _flush(sheet)
+            sheet.data.close()
+            sheets.append((group, replace(sheet, data=None, path=sheet.data.name)))
+        return Part(list(self._styles), sheets)
+
+    def take(self, part: Part, at: dict[str, int]) -> None:
+        """Put `part`'s sheets in this book, each list's sheets at `at[list]` (a position among
+        this book's sheets). The part's style numbers are kept; this book's own are renumbered
+        after them (the part's sheets are the long lists; this book's the few period rows)."""
+        shift = 0  # sheets already put in before this place
+        for group in sorted(at, key=at.__getitem__):  # stable: lists kept at one place stay in order
+            position = at[group] + shift
+            taken = [sheet for name, sheet in part.sheets if name == group]
+            self.sheets[position:position] = taken
+            self.groups[position:position] = [group] * len(taken)
+            shift += len(taken)
+        merged = {style: number for number, style in enumerate(part.styles)}
+        own = [merged.setdefault(style, len(merged)) for style in self._styles]
+        self._styles = merged
+        self._opened = ['"', *(f'" s="{number}"' for number in range(1, len(merged)))]
+        if own != list(range(len(own))):
+            for sheet in self.sheets:
+                if not sheet.path:
+                    sheet.restyle = own
 
     def letter(self, column: int) -> str:
         """Column letters, 1 → A."""
-        if column < len(self._letters):
-            return self._letters[column - 1]
-        return get_column_letter(column)
+        return LETTERS[column - 1]
 
     def row(self, sheet: Sheet, cells: list[tuple[Any, int] | None], height: float | None = None) -> int:
         """Append a row of (value, style) cells, None for an empty one; returns its number."""
         if sheet.rows >= MAX_ROWS:
             raise ValueError(f"sheet {sheet.title!r}: more than {MAX_ROWS} rows")
-        sheet.rows += 1
-        number = sheet.rows
-        sheet.columns = max(sheet.columns, len(cells))
-        if sheet.columns > MAX_COLUMNS:
+        if len(cells) > MAX_COLUMNS:
             raise ValueError(f"sheet {sheet.title!r}: more than {MAX_COLUMNS} columns")
+        sheet.rows += 1
+        number = str(sheet.rows)
+        sheet.columns = max(sheet.columns, len(cells))
         shown = f' ht="{min(height, MAX_ROW_HEIGHT):g}" customHeight="1"' if height else ""
         parts = [f'<row r="{number}"{shown}>']
-        letters = self._letters
-        for column, cell in enumerate(cells, 1):
+        letters, opened, texts = LETTERS, self._opened, self._texts
+        for column, cell in enumerate(cells):
             if cell is None:
                 continue
             value, style = cell
-            ref = f"{letters[column - 1] if column <= len(letters) else get_column_letter(column)}{number}"
-            s = f' s="{style}"' if style else ""
+            head = '<c r="' + letters[column] + number + opened[style]  # '<c r="B7" s="3"'
             kind = type(value)
             if kind is str:
-                if value and not value.isprintable():  # a newline, a tab, or a character XML cannot hold
-                    value = ILLEGAL.sub("", value)
-                if not value:
-                    if style:
-                        parts.append(f'<c r="{ref}"{s}/>')
-                    continue
-                if "&" in value or "<" in value or ">" in value:
-                    value = escape(value)
-                space = ' xml:space="preserve"' if value[0] in " \n\t" or value[-1] in " \n\t" else ""
-                parts.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value}</t></is></c>')
+                text = texts.get(value)
+                if text is None:
+                    text = _text_element(value)
+                    if len(value) <= SHORT_TEXT:
+                        if len(texts) >= TEXTS_KEPT:
+                            texts.clear()
+                        texts[value] = text
+                if text:
+                    parts.append(head + text)
+                elif style:
+                    parts.append(head + "/>")
             elif value is None:
                 if style:
-                    parts.append(f'<c r="{ref}"{s}/>')
+                    parts.append(head + "/>")
             elif kind is bool:
-                parts.append(f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>')
+                parts.append(f"{head} t=\"b\"><v>{int(value)}</v></c>")
             else:
                 number_text = format(value, "f") if kind is Decimal else repr(value)
-                parts.append(f'<c r="{ref}"{s}><v>{number_text}</v></c>')
+                parts.append(head + "><v>" + number_text + "</v></c>")
         parts.append("</row>")
-        sheet.data.write("".join(parts))
-        return number
+        sheet.pending.append("".join(parts))
+        if len(sheet.pending) >= PENDING_ROWS:
+            _flush(sheet)
+        return sheet.rows
 
     def close(self) -> Path:
         """Write the package: content types, workbook, styles and each sheet."""
@@ -167,13 +222,15 @@ class Book:
             )
             package.writestr("xl/styles.xml", self._stylesheet())
             for number, sheet in enumerate(self.sheets, 1):
-                with package.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as out:
+                with _rows_of(sheet) as data, package.open(
+                    f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True
+                ) as out:
                     out.write(self._sheet_head(sheet).encode("utf-8"))
-                    sheet.data.seek(0)
-                    with _Utf8(out) as text:
-                        shutil.copyfileobj(sheet.data, text, 1 << 20)
+                    if sheet.restyle is None:
+                        shutil.copyfileobj(data, out, COPY_CHUNK)
+                    else:
+                        _copy_restyled(data, out, sheet.restyle)
                     out.write(self._sheet_tail(sheet).encode("utf-8"))
-                sheet.data.close()
         return self.path
 
     def _content_types(self) -> str:
@@ -302,20 +359,56 @@ class Book:
         return tail + "</worksheet>"
 
 
-class _Utf8:
-    """A text view of a binary zip member (copyfileobj writes str into it)."""
+def _text_element(value: str) -> str:
+    """What follows `<c r="A1" s="3"` for a text: "" for a text that is empty once cleaned."""
+    if not value.isprintable():  # a newline, a tab, or a character XML cannot hold
+        value = ILLEGAL.sub("", value)
+    if not value:
+        return ""
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
+    spaced = value[0] in SPACES or value[-1] in SPACES
+    return (KEPT_TEXT if spaced else TEXT) + value + "</t></is></c>"
 
-    def __init__(self, raw: IO[bytes]) -> None:
-        self.raw = raw
 
-    def __enter__(self) -> _Utf8:
-        return self
+def _flush(sheet: Sheet) -> None:
+    """Write the sheet's pending rows to its file."""
+    if sheet.pending:
+        assert sheet.data is not None
+        sheet.data.write("".join(sheet.pending))
+        sheet.pending.clear()
 
-    def __exit__(self, *_: object) -> None:
-        return None
 
-    def write(self, text: str) -> int:
-        return self.raw.write(text.encode("utf-8"))
+STYLE_NUMBER = re.compile(rb'(<c r="[A-Z]+[0-9]+") s="([0-9]+)"')  # a cell's style (a text never holds "<")
+
+
+def _rows_of(sheet: Sheet) -> IO[bytes]:
+    """The sheet's rows as the UTF-8 bytes they were written as (no decoding and encoding again)."""
+    if sheet.path:
+        return open(sheet.path, "rb")
+    assert sheet.data is not None
+    _flush(sheet)
+    sheet.data.flush()
+    rows = sheet.data.buffer
+    rows.seek(0)
+    return rows
+
+
+def _copy_restyled(source: IO[bytes], out: IO[bytes], numbers: list[int]) -> None:
+    """Copy rows, each cell's style number n written as numbers[n]; whole rows at a time."""
+    shown = [f' s="{n}"'.encode() for n in numbers]
+
+    def renumbered(match: re.Match[bytes]) -> bytes:
+        return match[1] + shown[int(match[2])]
+
+    rest = b""
+    while chunk := source.read(COPY_CHUNK):
+        chunk = rest + chunk
+        end = chunk.rfind(b"</row>")
+        cut = end + len(b"</row>") if end >= 0 else 0
+        out.write(STYLE_NUMBER.sub(renumbered, chunk[:cut]))
+        rest = chunk[cut:]
+    out.write(STYLE_NUMBER.sub(renumbered, rest))
 
 
 def _relationships(targets: list[tuple[str, str]], base: str) -> str:

@@ -1,0 +1,94 @@
+"""Sheets written by another book (another process) and taken into the workbook: every cell keeps
+its value and its look whatever numbers the two books gave their styles, the lists stay in their
+places, and the export's workbook is byte for byte the same written by one process or by three."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline.export import export_all
+from pipeline.workbook import xlsx
+from pipeline.workbook.cells import Cells
+from pipeline.workbook.xlsx import Book
+
+
+def looks(path: Path) -> dict[str, list[tuple]]:
+    """Each sheet's cells as (ref, value, number format, bold, fill, wrap, quote prefix)."""
+    book = openpyxl.load_workbook(path)
+    return {
+        sheet.title: [
+            (c.coordinate, c.value, c.number_format, c.font.b, c.fill.fgColor.rgb, c.alignment.wrap_text,
+             c.quotePrefix)
+            for row in sheet.iter_rows() for c in row if c.value is not None or c.has_style
+        ]
+        for sheet in book.worksheets
+    }
+
+
+def texts(cells: Cells, n: int) -> list:
+    return [cells.text(f"dòng {n}", wrap=True), cells.text("=SUM(A1)"), cells.text(" cách ")]
+
+
+def numbers(cells: Cells, n: int) -> list:
+    return [cells.number(n, suffix="?", fill="FFF2CC"), cells.number(n + 0.5), cells.number(10**20)]
+
+
+def write_rows(cells: Cells, sheet: xlsx.Sheet, rows: int, first_look: bool) -> None:
+    """Rows of texts and numbers in several looks; `first_look` changes which look is asked for
+    first, so two books number their styles differently."""
+    for n in range(rows):
+        if first_look ^ (n % 2 == 0):
+            cells.book.row(sheet, [*numbers(cells, n), *texts(cells, n)])
+        else:
+            cells.book.row(sheet, [*texts(cells, n), *numbers(cells, n)])
+
+
+@pytest.mark.parametrize("copy_chunk", [xlsx.COPY_CHUNK, 64])
+def test_sheets_taken_from_another_book_keep_their_values_and_looks(tmp_path, monkeypatch, copy_chunk):
+    monkeypatch.setattr(xlsx, "COPY_CHUNK", copy_chunk)  # 64: rows cut across many reads
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    other = Book(tmp_path / "other.xlsx", spool)
+    write_rows(Cells(other), other.sheet("B", [10] * 6, "B"), 40, first_look=False)
+    write_rows(Cells(other), other.sheet("D", [10] * 6, "D"), 3, first_look=True)
+    part = other.part()
+
+    merged = Book(tmp_path / "merged.xlsx")
+    cells = Cells(merged)
+    write_rows(cells, merged.sheet("A", [10] * 6), 30, first_look=True)
+    at = {"B": len(merged.sheets)}
+    write_rows(cells, merged.sheet("C", [10] * 6), 5, first_look=False)
+    at["D"] = len(merged.sheets)
+    merged.take(part, at)
+    assert merged.sheets[0].restyle is not None  # the two books numbered their looks differently
+    merged.close()
+
+    alone = Book(tmp_path / "alone.xlsx")
+    cells = Cells(alone)
+    for title, rows, first in (("A", 30, True), ("B", 40, False), ("C", 5, False), ("D", 3, True)):
+        write_rows(cells, alone.sheet(title, [10] * 6), rows, first_look=first)
+    alone.close()
+
+    assert list(looks(merged.path)) == ["A", "B", "C", "D"]
+    assert looks(merged.path) == looks(alone.path)
+    assert zipfile.ZipFile(merged.path).testzip() is None
+
+
+def test_the_exports_workbook_is_the_same_from_one_process_or_three(sqlite_store, seed, tmp_path):
+    for name in ("000", "001", "002", "003", "004"):
+        sqlite_store.load(*seed(name))
+    one = export_all(sqlite_store, tmp_path / "one", jobs=1)
+    three = export_all(sqlite_store, tmp_path / "three", jobs=2)
+    first, second = zipfile.ZipFile(one["consolidated.xlsx"]), zipfile.ZipFile(three["consolidated.xlsx"])
+    assert first.namelist() == second.namelist()
+    for name in first.namelist():
+        assert first.read(name) == second.read(name), name
+    titles = [s.title for s in openpyxl.load_workbook(three["consolidated.xlsx"]).worksheets]
+    assert titles[-6:] == ["Nguồn", "Mâu thuẫn", "Chi tiết theo địa bàn", "Kế hoạch - Thực hiện",
+                           "Chưa báo cáo", "Chưa phân loại"]
+    assert date.today().strftime("%d/%m/%Y") in first.read("xl/worksheets/sheet1.xml").decode()
