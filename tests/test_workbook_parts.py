@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from pipeline.export import export_all
-from pipeline.workbook import xlsx
+from pipeline.workbook import package, xlsx
 from pipeline.workbook.cells import Cells
 from pipeline.workbook.xlsx import Book
 
@@ -92,3 +92,27 @@ def test_the_exports_workbook_is_the_same_from_one_process_or_three(sqlite_store
     assert titles[-6:] == ["Nguồn", "Mâu thuẫn", "Chi tiết theo địa bàn", "Kế hoạch - Thực hiện",
                            "Chưa báo cáo", "Chưa phân loại"]
     assert date.today().strftime("%d/%m/%Y") in first.read("xl/worksheets/sheet1.xml").decode()
+
+
+@pytest.mark.parametrize("wide_from", [package.MARK, 100])
+def test_the_package_reads_back_member_for_member(tmp_path, monkeypatch, wide_from):
+    """Members deflated here and elsewhere read back whole by zipfile; with the ZIP64 threshold
+    lowered (100 bytes) every size and offset past it goes through the ZIP64 records."""
+    monkeypatch.setattr(package, "WIDE_FROM", wide_from)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    texts = {f"xl/part{i}.xml": ("<row>dòng " + str(i) * (50 * i) + "</row>") * (i + 1) for i in range(6)}
+    path = tmp_path / "p.zip"
+    box = package.Package(path)
+    for name, text in texts.items():
+        if name.endswith(("0.xml", "2.xml")):
+            box.add_text(name, text, spool)
+        else:  # deflated "elsewhere", in pieces
+            pieces = [text.encode()[i:i + 37] for i in range(0, len(text.encode()), 37)]
+            box.add(name, package.deflate(pieces, spool / f"{len(name)}-{name[-5]}.deflated"))
+    box.close()
+    with zipfile.ZipFile(path) as read:
+        assert read.testzip() is None
+        assert {name: read.read(name).decode() for name in read.namelist()} == texts
+        members = read.infolist()
+        assert max(m.file_size for m in members) >= 100 and max(m.header_offset for m in members) >= 100

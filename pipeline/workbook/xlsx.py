@@ -12,9 +12,8 @@ quote prefix (pipeline/safe_cells.py).
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +21,8 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.utils import get_column_letter
+
+from pipeline.workbook.package import Deflated, Package, deflate
 
 MAX_ROWS = 1_048_576  # the format's limits
 MAX_COLUMNS = 16_384
@@ -75,7 +76,7 @@ class Sheet:
     merged: list[str] = field(default_factory=list)
     rows: int = 0
     columns: int = 0
-    path: str = ""  # the file of its rows when another book wrote them
+    deflated: Deflated | None = None  # its whole XML, ready for the package, when another book wrote it
     pending: list[str] = field(default_factory=list)  # rows not yet written to `data`
     restyle: list[int] | None = None  # its cells' style numbers → the book's, when they differ
 
@@ -111,10 +112,7 @@ class Book:
 
     def sheet(self, title: str, widths: list[float], group: str = "") -> Sheet:
         """A new sheet at the end of the book, with its column widths in characters."""
-        if self.spool is None:
-            data = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by `close`)
-        else:
-            data = tempfile.NamedTemporaryFile("w+", encoding="utf-8", dir=self.spool, delete=False)  # noqa: SIM115
+        data = tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.spool)  # noqa: SIM115 (closed by `close`)
         sheet = Sheet(title, widths, data)
         self.sheets.append(sheet)
         self.groups.append(group)
@@ -122,12 +120,13 @@ class Book:
 
     def part(self) -> Part:
         """This book's sheets and styles for another book to take (its rows stay in the spool)."""
+        assert self.spool is not None, "a book that gives its sheets away spools them"
         sheets = []
-        for group, sheet in zip(self.groups, self.sheets, strict=True):
+        for number, (group, sheet) in enumerate(zip(self.groups, self.sheets, strict=True)):
+            member = deflate(self._sheet_xml(sheet), self.spool / f"sheet{number}.deflated")
             assert sheet.data is not None
-            _flush(sheet)
             sheet.data.close()
-            sheets.append((group, replace(sheet, data=None, path=sheet.data.name)))
+            sheets.append((group, replace(sheet, data=None, deflated=member)))
         return Part(list(self._styles), sheets)
 
     def take(self, part: Part, at: dict[str, int]) -> None:
@@ -147,7 +146,7 @@ class Book:
         self._opened = ['"', *(f'" s="{number}"' for number in range(1, len(merged)))]
         if own != list(range(len(own))):
             for sheet in self.sheets:
-                if not sheet.path:
+                if sheet.deflated is None:
                     sheet.restyle = own
 
     def letter(self, column: int) -> str:
@@ -200,38 +199,35 @@ class Book:
 
     def close(self) -> Path:
         """Write the package: content types, workbook, styles and each sheet."""
-        with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-            package.writestr("[Content_Types].xml", self._content_types())
-            package.writestr(
-                "_rels/.rels",
-                _relationships(
-                    [("officeDocument", "xl/workbook.xml")],
-                    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/",
-                ),
-            )
-            package.writestr("xl/workbook.xml", self._workbook())
-            package.writestr(
-                "xl/_rels/workbook.xml.rels",
-                _relationships(
-                    [
-                        *(("worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(self.sheets) + 1)),
-                        ("styles", "styles.xml"),
-                    ],
-                    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/",
-                ),
-            )
-            package.writestr("xl/styles.xml", self._stylesheet())
+        kinds = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        sheets = [("worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(self.sheets) + 1)]
+        with tempfile.TemporaryDirectory(prefix="tonghop-book-", dir=self.spool) as folder:
+            spool, package = Path(folder), Package(self.path)
+            package.add_text("[Content_Types].xml", self._content_types(), spool)
+            package_parts = _relationships([("officeDocument", "xl/workbook.xml")], kinds)
+            package.add_text("_rels/.rels", package_parts, spool)
+            package.add_text("xl/workbook.xml", self._workbook(), spool)
+            workbook_parts = _relationships([*sheets, ("styles", "styles.xml")], kinds)
+            package.add_text("xl/_rels/workbook.xml.rels", workbook_parts, spool)
+            package.add_text("xl/styles.xml", self._stylesheet(), spool)
             for number, sheet in enumerate(self.sheets, 1):
-                with _rows_of(sheet) as data, package.open(
-                    f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True
-                ) as out:
-                    out.write(self._sheet_head(sheet).encode("utf-8"))
-                    if sheet.restyle is None:
-                        shutil.copyfileobj(data, out, COPY_CHUNK)
-                    else:
-                        _copy_restyled(data, out, sheet.restyle)
-                    out.write(self._sheet_tail(sheet).encode("utf-8"))
+                member = sheet.deflated or deflate(self._sheet_xml(sheet), spool / f"sheet{number}.deflated")
+                package.add(f"xl/worksheets/sheet{number}.xml", member)
+                if sheet.data is not None:
+                    sheet.data.close()
+            package.close()
         return self.path
+
+    def _sheet_xml(self, sheet: Sheet) -> Iterator[bytes]:
+        """A sheet's whole XML in pieces: its head, its rows (renumbered if need be), its tail."""
+        yield self._sheet_head(sheet).encode("utf-8")
+        rows = _rows_of(sheet)
+        if sheet.restyle is None:
+            while chunk := rows.read(COPY_CHUNK):
+                yield chunk
+        else:
+            yield from _restyled(rows, sheet.restyle)
+        yield self._sheet_tail(sheet).encode("utf-8")
 
     def _content_types(self) -> str:
         sheets = "".join(
@@ -384,8 +380,6 @@ STYLE_NUMBER = re.compile(rb'(<c r="[A-Z]+[0-9]+") s="([0-9]+)"')  # a cell's st
 
 def _rows_of(sheet: Sheet) -> IO[bytes]:
     """The sheet's rows as the UTF-8 bytes they were written as (no decoding and encoding again)."""
-    if sheet.path:
-        return open(sheet.path, "rb")
     assert sheet.data is not None
     _flush(sheet)
     sheet.data.flush()
@@ -394,8 +388,8 @@ def _rows_of(sheet: Sheet) -> IO[bytes]:
     return rows
 
 
-def _copy_restyled(source: IO[bytes], out: IO[bytes], numbers: list[int]) -> None:
-    """Copy rows, each cell's style number n written as numbers[n]; whole rows at a time."""
+def _restyled(source: IO[bytes], numbers: list[int]) -> Iterator[bytes]:
+    """The rows with each cell's style number n written as numbers[n]; whole rows at a time."""
     shown = [f' s="{n}"'.encode() for n in numbers]
 
     def renumbered(match: re.Match[bytes]) -> bytes:
@@ -406,9 +400,9 @@ def _copy_restyled(source: IO[bytes], out: IO[bytes], numbers: list[int]) -> Non
         chunk = rest + chunk
         end = chunk.rfind(b"</row>")
         cut = end + len(b"</row>") if end >= 0 else 0
-        out.write(STYLE_NUMBER.sub(renumbered, chunk[:cut]))
+        yield STYLE_NUMBER.sub(renumbered, chunk[:cut])
         rest = chunk[cut:]
-    out.write(STYLE_NUMBER.sub(renumbered, rest))
+    yield STYLE_NUMBER.sub(renumbered, rest)
 
 
 def _relationships(targets: list[tuple[str, str]], base: str) -> str:
