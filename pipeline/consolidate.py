@@ -101,9 +101,7 @@ def distinct_unit_names(frame: pd.DataFrame) -> pd.Series:
     )
 
 
-def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """The store's figure dicts as a frame with the consolidation keys filled in."""
-    columns = [
+FRAME_COLUMNS = (  # what a consolidation reads of each figure (and its document: doc, issuer, unit…)
         "figure_id",
         "document_id",
         "doc",
@@ -137,8 +135,12 @@ def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
         "char_end",
         "page",
         "role",
-    ]
-    frame = pd.DataFrame.from_records(records, columns=columns)
+)
+
+
+def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The store's figure dicts as a frame with the consolidation keys filled in."""
+    frame = pd.DataFrame.from_records(records, columns=list(FRAME_COLUMNS))
     frame["role"] = frame["role"].astype(object).where(frame["role"].notna(), "")
     if frame.empty:
         return frame.assign(reporting_unit=[], line_modality=[], counted=[], why_not_counted=[])
