@@ -112,8 +112,10 @@ def read_extract(parcel: list[Claimed], label: str) -> list[stages.Extracted | s
 
 
 # Loading and filing away share one task: both are cheap next to reading and both are safe to
-# repeat. A retry after a transient fault resumes at the first document not yet filed away: the
-# ones before it are already in done/ with their outcome kept on the item.
+# repeat. The parcel is loaded in one transaction (`stages.load_parcel`), then each file is moved.
+# A retry after a transient fault resumes at the first document not yet filed away: the ones
+# before it are already in done/ with their outcome kept on the item, and the others, committed or
+# not, are loaded again as what they are (a document this run stored is seen as its own retry).
 @task(name="load", task_run_name="load · {label}", cache_policy=NO_CACHE, **_retry_transient)
 def load(
     items: list[stages.Extracted | stages.Rejected],
@@ -122,9 +124,9 @@ def load(
     run_id: int | None,
     inbox_root: str,
 ) -> list[Outcome]:
-    for item in items:
-        if item.filed is None:
-            outcome = stages.load_stage(item, item.claimed, store_url, run_id)
+    waiting = [item for item in items if item.filed is None]
+    if waiting:  # the parcel in one transaction, then each file moved: a retry loads none twice
+        for item, outcome in zip(waiting, stages.load_parcel(waiting, store_url, run_id), strict=True):
             item.filed = stages.file_away_stage(outcome, Path(inbox_root))
     return [item.filed for item in items]
 
