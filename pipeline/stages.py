@@ -309,6 +309,27 @@ def skipped_outcomes(inbox_root: Path) -> list[Outcome]:
     ]
 
 
+# Documents loaded and not yet in the stored cells before a load on its way brings the cells up to
+# date: the run's summary then has a parcel or two left to do instead of the whole batch, alone on
+# one core at the end; enough at once that the refresh's fixed costs stay small per document.
+REFRESH_AT = 48
+_REFRESHING = threading.Lock()
+
+
+def refresh_cells_if_due(store_url: str, at_least: int = REFRESH_AT) -> int:
+    """Bring the stored cells up to date when at least `at_least` documents wait (one thread at a
+    time; the others go on loading); returns how many documents it recomputed."""
+    from pipeline.cells.refresh import pending, refresh
+
+    store = _store(store_url)
+    if pending(store) < at_least or not _REFRESHING.acquire(blocking=False):
+        return 0
+    try:
+        return refresh(store)
+    finally:
+        _REFRESHING.release()
+
+
 _STORES: dict[str, Store] = {}
 _STORES_LOCK = threading.Lock()
 
