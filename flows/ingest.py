@@ -129,7 +129,10 @@ def load(
     if waiting:  # the parcel in one transaction, then each file moved: a retry loads none twice
         for item, outcome in zip(waiting, stages.load_parcel(waiting, store_url, run_id), strict=True):
             item.filed = stages.file_away_stage(outcome, Path(inbox_root))
-        stages.refresh_cells_if_due(store_url)  # the cells kept current on the way, not all at the end
+        try:  # the cells kept current on the way, not all at the end
+            stages.refresh_cells_if_due(store_url)
+        except Exception as fault:  # the files are stored and filed: the run's summary refreshes again
+            get_run_logger().warning("Cells not refreshed on the way (%s); the summary will.", fault)
     return [item.filed for item in items]
 
 
