@@ -225,6 +225,7 @@ class SqlStore(UnitsStore, TeachingStore, PagesStore):
         ).scalar()
         if overrides:  # an officer corrected this very file before: the correction stands
             document.metadata = apply_overrides(document.metadata, overrides)
+        rows = self._figure_rows(document, 0, figures_, indicators)  # the id is filled in below
         document_id = conn.execute(
             documents.insert()
             .values(
@@ -238,6 +239,7 @@ class SqlStore(UnitsStore, TeachingStore, PagesStore):
                 page_count=document.page_count,
                 run_id=run_id,
                 loaded_at=now(),
+                figure_count=len(rows),
                 **document_columns(document.metadata),
             )
             .returning(documents.c.id)
@@ -250,12 +252,10 @@ class SqlStore(UnitsStore, TeachingStore, PagesStore):
                 headers_footers=list(document.headers_footers),
             )
         )
-        rows = self._figure_rows(document, document_id, figures_, indicators)
+        for row in rows:
+            row["document_id"] = document_id
         if rows:
             conn.execute(figures.insert(), rows)
-        conn.execute(
-            documents.update().where(documents.c.id == document_id).values(figure_count=len(rows))
-        )
         replacement = self._settle_replacements(conn, document_id, document.text)
         status: LoadStatus = "loaded"
         if replacement.superseded_by is not None:
