@@ -101,9 +101,7 @@ def distinct_unit_names(frame: pd.DataFrame) -> pd.Series:
     )
 
 
-def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """The store's figure dicts as a frame with the consolidation keys filled in."""
-    columns = [
+FRAME_COLUMNS = (  # what a consolidation reads of each figure (and its document: doc, issuer, unit…)
         "figure_id",
         "document_id",
         "doc",
@@ -137,15 +135,31 @@ def figures_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
         "char_end",
         "page",
         "role",
-    ]
-    frame = pd.DataFrame.from_records(records, columns=columns)
+)
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """`frame.to_dict("records")` built from each column's plain list: the same dicts, without
+    pandas boxing every value on its own (that cost more than the rules that use the rows)."""
+    columns = list(frame.columns)
+    if not columns:
+        return frame.to_dict("records")
+    lists = [frame.iloc[:, i].tolist() for i in range(len(columns))]
+    return [dict(zip(columns, values, strict=True)) for values in zip(*lists, strict=True)]
+
+
+def figures_frame(records: list[dict[str, Any]], *, distinct_names: bool = True) -> pd.DataFrame:
+    """The store's figure dicts as a frame with the consolidation keys filled in (`distinct_names`:
+    two units of one name told apart by their parent; the stored cells settle that when read)."""
+    frame = pd.DataFrame.from_records(records, columns=list(FRAME_COLUMNS))
     frame["role"] = frame["role"].astype(object).where(frame["role"].notna(), "")
     if frame.empty:
         return frame.assign(reporting_unit=[], line_modality=[], counted=[], why_not_counted=[])
     frame["reporting_unit"] = [
-        reporting_unit(row) for row in frame[["issuer", "unit_name", "doc"]].to_dict("records")
+        reporting_unit(row) for row in frame_records(frame[["issuer", "unit_name", "doc"]])
     ]
-    frame["reporting_unit"] = distinct_unit_names(frame)
+    if distinct_names:
+        frame["reporting_unit"] = distinct_unit_names(frame)
     frame["period"] = frame["period"].replace("", NO_PERIOD)
     frame["unit"] = frame["unit"].fillna("").map(lambda u: u if u.isupper() else fold(u))
     frame["line_modality"] = frame["modality"].where(
@@ -247,8 +261,8 @@ def stated_totals(
     usable = frame[frame["review_status"] != "rejected"]
     parts = usable[usable["part_of"].notna()]
     totals = usable[usable["figure_id"].isin(parts["part_of"])]
-    by_id = {total["figure_id"]: total for total in totals.to_dict("records")}  # figure_id is unique
-    part_rows = parts.to_dict("records")
+    by_id = {total["figure_id"]: total for total in frame_records(totals)}  # figure_id is unique
+    part_rows = frame_records(parts)
     for total_id, group in row_groups(parts, "part_of", sort=sort):
         if total_id in by_id:
             yield by_id[total_id], [part_rows[p] for p in group]

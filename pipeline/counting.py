@@ -82,29 +82,41 @@ def _combine(indicators: dict[str, Indicator], code: str, kind: str) -> str:
 
 def _mark_restated(frame: pd.DataFrame, exclude: Any) -> None:
     """The same value on the same line twice in one document is one fact, unless subjects differ."""
-    counted = frame[frame["counted"] & frame["kind"].isin(ADDITIVE_KINDS) & frame["part_of"].isna()]
-    counted = counted[counted.duplicated(FACT_KEY, keep=False)]  # only a fact stated twice can be restated
-    restated = pd.Series(False, index=frame.index)
-    for _key, group in counted.groupby(FACT_KEY, sort=False):
-        if len(group) < 2:
-            continue
-        rows = group.sort_values("seq")
-        first = rows.iloc[0]
-        for index, row in rows.iloc[1:].iterrows():
-            subjects = {place(first), place(row)} - {""}
-            if len(subjects) <= 1 and not _parts_of_one_list(frame, first, row):
-                restated[index] = True
-                frame.at[index, "same_as"] = first["figure_id"]
-    exclude(restated, "restated")
+    mask = (frame["counted"] & frame["kind"].isin(ADDITIVE_KINDS) & frame["part_of"].isna()).to_numpy()
+    candidates = [int(p) for p in mask.nonzero()[0]]
+    twice = frame.iloc[candidates].duplicated(FACT_KEY, keep=False).tolist()
+    positions = [p for p, stated_twice in zip(candidates, twice, strict=True) if stated_twice]  # only those
+    restated = [False] * len(frame)
+    same_as = frame["same_as"].tolist()
+    if positions:
+        # plain rows, grouped in a dict: a pandas selection per fact cost more than the rest
+        chosen = frame.iloc[positions][[*FACT_KEY, "seq", "subject", "rule", "sentence", "figure_id"]]
+        groups: dict[tuple[Any, ...], list[tuple[int, dict[str, Any]]]] = {}
+        for position, row in zip(positions, chosen.to_dict("records"), strict=True):
+            key = tuple(row[k] for k in FACT_KEY)
+            if all(_known(k) for k in key):  # as groupby drops a missing key
+                groups.setdefault(key, []).append((position, row))
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            group.sort(key=lambda entry: entry[1]["seq"])  # one document: seq never repeats
+            first = group[0][1]
+            for position, row in group[1:]:
+                subjects = {place(first), place(row)} - {""}
+                if len(subjects) <= 1 and not _parts_of_one_list(frame, first, row):
+                    restated[position] = True
+                    same_as[position] = first["figure_id"]
+    frame["same_as"] = same_as
+    exclude(pd.Series(restated, index=frame.index), "restated")
 
 
-def place(figure: pd.Series) -> str:
+def place(figure: pd.Series | dict[str, Any]) -> str:
     """The place a figure speaks of; a table cell's subject is its column header, not a place."""
     subject = figure["subject"] if isinstance(figure["subject"], str) else ""
     return "" if str(figure["rule"]).startswith("table.") else subject
 
 
-def _parts_of_one_list(frame: pd.DataFrame, first: pd.Series, row: pd.Series) -> bool:
+def _parts_of_one_list(frame: pd.DataFrame, first: dict[str, Any], row: dict[str, Any]) -> bool:
     """Two equal values in one sentence are two facts ("xã A 5 nhà, xã B 5 nhà"), not a restatement."""
     return bool(first["sentence"]) and first["sentence"] == row["sentence"]
 
@@ -115,25 +127,33 @@ def _mark_contained_in_sentence_total(frame: pd.DataFrame, exclude: Any) -> None
     Only amounts of the same clause run count as contained: a full stop or ";" between them and
     the total means another fact ("… trích 235 triệu. Xã Eapô nộp 45 triệu. … tổng 458 triệu").
     """
-    totals = frame[frame["counted"] & (frame["role"] == "total")]
-    inside = pd.Series(False, index=frame.index)
-    pool = frame[frame["counted"] & (frame["role"] != "total")]
+    counted, role = frame["counted"].tolist(), frame["role"].tolist()
+    columns = ("document_id", "sentence", "indicator_code", "kind", "unit", "seq", "quote")
+    document, sentence, code, kind, unit, seq, quote = (frame[c].tolist() for c in columns)
+    inside = [False] * len(frame)
     # a total's candidates share its document and sentence: look them up, never scan every figure
-    by_sentence = pool.groupby(["document_id", "sentence"], sort=False).indices if not totals.empty else {}
-    for _index, total in totals.iterrows():
-        rows = by_sentence.get((total["document_id"], total["sentence"]))
-        if rows is None:
-            continue
-        candidates = pool.iloc[rows]
-        same = candidates[
-            (candidates["indicator_code"] == total["indicator_code"])
-            & (candidates["kind"] == total["kind"])
-            & (candidates["unit"] == total["unit"])
-            & (candidates["seq"] < total["seq"])
-        ]
-        for index, part in same.iterrows():
-            inside[index] = same_clause_run(total["sentence"], part["quote"], total["quote"])
-    exclude(inside, "in_total")
+    # (plain lists: a pandas selection per total cost more than the rest of the consolidation)
+    by_sentence: dict[tuple[Any, str], list[int]] = {}
+    totals = [i for i in range(len(frame)) if counted[i] and role[i] == "total"]
+    for i in range(len(frame)) if totals else ():
+        if counted[i] and role[i] != "total" and _known(document[i]) and _known(sentence[i]):
+            by_sentence.setdefault((document[i], sentence[i]), []).append(i)
+    for t in totals:
+        for i in by_sentence.get((document[t], sentence[t]), ()):
+            if _equal(code[i], code[t]) and _equal(kind[i], kind[t]) and _equal(unit[i], unit[t]) \
+                    and seq[i] < seq[t]:
+                inside[i] = same_clause_run(sentence[t], quote[i], quote[t])
+    exclude(pd.Series(inside, index=frame.index), "in_total")
+
+
+def _known(value: Any) -> bool:
+    """A key pandas would group by: not None, not NaN."""
+    return value is not None and value == value
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """Equal as pandas compares a column with a value: a missing value equals nothing."""
+    return _known(a) and _known(b) and a == b
 
 
 def same_clause_run(sentence: str, first: str, second: str) -> bool:

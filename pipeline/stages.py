@@ -18,17 +18,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.document import Document
 from pipeline.errors import DocumentRejected
 from pipeline.faults import install_load_pause, pause_point
 from pipeline.figure import Figure
 from pipeline.guarded_extract import extract_in_child
-from pipeline.inbox import Inbox, file_done, file_quarantined, not_loaded
+from pipeline.inbox import PROCESSING, Inbox, file_done, file_quarantined, not_loaded
 from pipeline.read_extract import read_and_extract_in_child
 from pipeline.sandbox import read_in_child
-from pipeline.store.api import Store
+from pipeline.store.api import LoadResult, Store
 from pipeline.submissions import file_sha256, path_key
+
+if TYPE_CHECKING:
+    from pipeline.normalise.catalogue import Catalogue
 
 VANISHED_NOTE = "(tệp không còn trong processing/ / the file is no longer in processing/)"
 
@@ -207,14 +211,62 @@ def load_stage(
         result = store.reject(claimed.name, claimed.sha256, item.code, item.message, run_id=run_id)
     else:
         item.document.path = claimed.name
-        from pipeline.normalise import load_catalogue, map_figures, store_catalogue
+        from pipeline.normalise import store_catalogue
 
-        taught = store_catalogue(store)
-        if taught is not load_catalogue():  # officers taught phrases or added lines: map with them
-            item.indicators = map_figures(item.document, item.figures, taught)
+        _map_with(store_catalogue(store), item)
         result = store.load(item.document, item.figures, run_id=run_id, indicators=item.indicators)
     pause_point("loaded")
-    timings = {**item.timings, "load": time.perf_counter() - started}
+    return _outcome(item, claimed, result, time.perf_counter() - started)
+
+
+def load_parcel(
+    items: list[Extracted | Rejected], store_url: str, run_id: int | None = None
+) -> list[Outcome]:
+    """`load_stage` for several files in one transaction (`Store.load_batch`): one commit and one
+    look at the taught catalogue for the parcel instead of one each. Every file keeps its own
+    outcome; one whose rows fail is "failed", stays in processing/ for the next run, and the
+    others are kept. A database fault loads none of them (raised: the caller retries the parcel)."""
+    from pipeline.normalise import store_catalogue
+    from pipeline.store.api import ToLoad, ToReject
+
+    started = time.perf_counter()
+    store = _store(store_url)
+    taught = store_catalogue(store) if any(isinstance(item, Extracted) for item in items) else None
+    entries: list[ToLoad | ToReject] = []
+    for item in items:
+        claimed = item.claimed  # this run's file: the item may be a cached read of another name
+        if isinstance(item, Rejected):
+            entries.append(ToReject(claimed.name, claimed.sha256, item.code, item.message))
+            continue
+        item.document.path = claimed.name
+        _map_with(taught, item)
+        assert item.indicators is not None
+        entries.append(ToLoad(item.document, item.figures, item.indicators))
+    results = store.load_batch(entries, run_id=run_id)
+    pause_point("loaded")
+    share = (time.perf_counter() - started) / max(1, len(items))  # the parcel's time, shared out
+    outcomes = []
+    for item, result in zip(items, results, strict=True):
+        if isinstance(result, Exception):
+            claimed, timings = item.claimed, {**item.timings, "load": share}
+            message = f"{type(result).__name__}: {result}"
+            outcomes.append(Outcome(claimed.name, claimed.sha256, "failed", message=message,
+                                    filed_as=f"{PROCESSING}/{claimed.name}", timings=timings))
+        else:
+            outcomes.append(_outcome(item, item.claimed, result, share))
+    return outcomes
+
+
+def _map_with(taught: Catalogue | None, item: Extracted) -> None:
+    """Map again with the store's catalogue when officers taught phrases or added lines."""
+    from pipeline.normalise import load_catalogue, map_figures
+
+    if taught is not None and taught is not load_catalogue():
+        item.indicators = map_figures(item.document, item.figures, taught)
+
+
+def _outcome(item: Extracted | Rejected, claimed: Claimed, result: LoadResult, seconds: float) -> Outcome:
+    """What the store made of one file, as a row of the run's table."""
     return Outcome(
         name=claimed.name,
         sha256=claimed.sha256,
@@ -223,7 +275,7 @@ def load_stage(
         code=result.code or (item.code if isinstance(item, Rejected) else ""),
         message=result.message or (item.message if isinstance(item, Rejected) else ""),
         document_id=result.document_id,
-        timings=timings,
+        timings={**item.timings, "load": seconds},
     )
 
 
@@ -232,6 +284,9 @@ def file_away_stage(outcome: Outcome, inbox_root: Path) -> Outcome:
     started = time.perf_counter()
     inbox = Inbox(Path(inbox_root))
     claimed = inbox.processing / outcome.name
+    if outcome.status == "failed":  # not stored: it stays in processing/ for the next run
+        outcome.filed_as = f"{PROCESSING}/{outcome.name}"
+        return outcome
     try:
         if outcome.status == "rejected":
             moved = file_quarantined(inbox, claimed, outcome.code, outcome.message)
@@ -252,6 +307,28 @@ def skipped_outcomes(inbox_root: Path) -> list[Outcome]:
         Outcome(entry.name, "", "skipped", code=code, message=message, filed_as=entry.name)
         for entry, code, message in not_loaded(Inbox(Path(inbox_root)))
     ]
+
+
+# Documents loaded and not yet in the stored cells before a load on its way brings the cells up to
+# date: the run's summary then has fewer than that left to do instead of the whole batch, alone on
+# one core at the end; enough at once that the refresh's fixed costs stay small per document
+# (48 cost about 1 ms more CPU a report than 96 on 400 generated reports).
+REFRESH_AT = 96
+_REFRESHING = threading.Lock()
+
+
+def refresh_cells_if_due(store_url: str, at_least: int = REFRESH_AT) -> int:
+    """Bring the stored cells up to date when at least `at_least` documents wait (one thread at a
+    time; the others go on loading); returns how many documents it recomputed."""
+    from pipeline.cells.refresh import pending, refresh
+
+    store = _store(store_url)
+    if pending(store) < at_least or not _REFRESHING.acquire(blocking=False):
+        return 0
+    try:
+        return refresh(store)
+    finally:
+        _REFRESHING.release()
 
 
 _STORES: dict[str, Store] = {}

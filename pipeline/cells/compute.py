@@ -20,9 +20,9 @@ from pipeline.consolidate import (
     LINE_KEYS,
     breakdowns,
     figures_frame,
+    frame_records,
     mark_not_counted,
     per_document,
-    reporting_unit,
     total_part_conflicts,
 )
 from pipeline.figure import decimal_text
@@ -58,12 +58,9 @@ def _text(value: Any) -> Any:
 
 def compute(records: list[dict[str, Any]], catalogue: dict[str, Indicator]) -> dict[int, DocumentCells]:
     """Each document of `records` (figure dicts as the store gives them) with what it contributes."""
-    frame = figures_frame(records)
+    frame = figures_frame(records, distinct_names=False)  # each unit's own name: settled when read
     if frame.empty:
         return {}
-    frame["reporting_unit"] = [
-        reporting_unit(row) for row in frame[["issuer", "unit_name", "doc"]].to_dict("records")
-    ]
     frame["unit_code"] = frame["unit_code"].astype(object).fillna("")
     frame = mark_not_counted(frame, catalogue)
     result: dict[int, DocumentCells] = {}
@@ -76,7 +73,7 @@ def compute(records: list[dict[str, Any]], catalogue: dict[str, Indicator]) -> d
         result[int(row.document_id)].findings["marks"][row.figure_id] = [row.why_not_counted, row.same_as]
     counted = frame.loc[frame["counted"].astype(bool)].copy()
     counted["modality"] = counted["line_modality"]
-    for line in per_document(counted, catalogue).to_dict("records"):
+    for line in frame_records(per_document(counted, catalogue)):
         mine = result[int(line["document_id"])]
         keys = {k: line[k] for k in LINE_KEYS if k != "reporting_unit"}
         row = {**keys, "unit_base": line["reporting_unit"], "unit_code": mine.unit_code}
@@ -90,7 +87,7 @@ def compute(records: list[dict[str, Any]], catalogue: dict[str, Indicator]) -> d
         entry["total_id"] = total["figure_id"]  # conflicts are listed in their totals' order
         result[int(total["document_id"])].findings["conflicts"].append(entry)
     owner = dict(zip(frame["figure_id"], frame["document_id"], strict=True))
-    for part in breakdowns(frame).to_dict("records"):
+    for part in frame_records(breakdowns(frame)):
         entry = {k: _text(v) for k, v in part.items()}
         entry["matches"] = bool(part["matches"])
         result[int(owner[part["figure_id"]])].findings["breakdowns"].append(entry)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from pipeline.cells.compute import DocumentCells, compute
 from pipeline.cells.lines import across_documents
+from pipeline.consolidate import FRAME_COLUMNS
 from pipeline.normalise.catalogue import Indicator, store_catalogue
 from pipeline.store.cells_schema import (
     SERIES_COLUMNS,
@@ -33,7 +34,7 @@ from pipeline.store.cells_schema import (
     document_periods,
     mark_dirty,
 )
-from pipeline.store.schema import documents
+from pipeline.store.schema import documents, figures
 
 CHUNK = 400  # documents per transaction: bounded memory, and other writers get their turn
 REFRESH_LOCK_KEY = 7_262_016  # the PostgreSQL advisory lock one refresh at a time takes
@@ -115,10 +116,10 @@ def recompute(store: Any, conn: sa.Connection, ids: list[int], catalogue: dict[s
         touched[variant].add(key)
     for table in (document_lines, cell_documents, document_periods):
         conn.execute(table.delete().where(table.c.document_id.in_(ids)))
-    query = store._figure_query().where(
-        documents.c.id.in_(ids), documents.c.status == "loaded"
-    ).order_by("document_id", "seq")
-    records = [dict(r) for r in conn.execute(query).mappings()]
+    query = _records_query().where(documents.c.id.in_(ids), documents.c.status == "loaded")
+    result = conn.execute(query.order_by("document_id", "seq"))
+    names = list(result.keys())
+    records = [dict(zip(names, row, strict=True)) for row in result]
     for name, variant in VARIANTS.items():
         chosen = records if name == "all" else [r for r in records if r["review_status"] in REVIEWED]
         computed = compute(chosen, catalogue)
@@ -127,6 +128,16 @@ def recompute(store: Any, conn: sa.Connection, ids: list[int], catalogue: dict[s
             touched[variant].update(line["line_key"] for line in mine.lines)
     for variant, keys in touched.items():
         write_cells(conn, variant, keys)
+
+
+def _records_query() -> sa.Select:
+    """The figure fields a consolidation reads (`FRAME_COLUMNS`), with their documents' columns: no
+    JSON column, whose decoding per figure cost more than the rest of the fetch."""
+    from_documents = {"doc": documents.c.path, "issuer": documents.c.issuer,
+                      "unit_code": documents.c.unit_code, "unit_name": documents.c.unit_name,
+                      "level": documents.c.level}
+    selected = [from_documents[c].label(c) if c in from_documents else figures.c[c] for c in FRAME_COLUMNS]
+    return sa.select(*selected).select_from(figures.join(documents, documents.c.id == figures.c.document_id))
 
 
 def _write_documents(conn: sa.Connection, variant: int, computed: dict[int, DocumentCells]) -> None:
@@ -178,8 +189,9 @@ def count_series(conn: sa.Connection, counts: Counter[tuple[Any, ...]]) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    for key, n in changed:
-        row = dict(zip(SERIES_COLUMNS, key, strict=True))
-        conn.execute(insert(cell_series).values(**row, lines=n).on_conflict_do_update(
-            index_elements=list(SERIES_COLUMNS), set_={"lines": cell_series.c.lines + n}))
+    # one statement for every change (its keys are distinct: a batch never updates a row twice)
+    upsert = insert(cell_series)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=list(SERIES_COLUMNS), set_={"lines": cell_series.c.lines + upsert.excluded.lines})
+    conn.execute(upsert, [{**dict(zip(SERIES_COLUMNS, key, strict=True)), "lines": n} for key, n in changed])
     conn.execute(cell_series.delete().where(cell_series.c.lines <= 0))

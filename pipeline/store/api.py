@@ -29,6 +29,25 @@ class LoadResult:
 
 
 @dataclass(slots=True)
+class ToLoad:
+    """One read document for `Store.load_batch`: its figures and their (code, score, …) mappings."""
+
+    document: Document
+    figures: list[Figure]
+    indicators: list[tuple[str, float]]
+
+
+@dataclass(slots=True)
+class ToReject:
+    """One file that could not be read, for `Store.load_batch`."""
+
+    path: str
+    sha256: str
+    code: str
+    message: str
+
+
+@dataclass(slots=True)
 class RunSummary:
     run_id: int
     counts: dict[str, int] = field(default_factory=dict)
@@ -56,6 +75,12 @@ class Store(Protocol):
         self, path: str, sha256: str, code: str, message: str, *, run_id: int | None = None
     ) -> LoadResult:
         """Record a file that could not be read, with its stable error code."""
+
+    def load_batch(
+        self, entries: list[ToLoad | ToReject], *, run_id: int | None = None
+    ) -> list[LoadResult | Exception]:
+        """Several files in one transaction, each as `load` or `reject` would record it alone, in
+        order; a file whose own rows fail (not the database) gets its error and the others go on."""
 
     def start_run(self, kind: str) -> int: ...
 

@@ -10,7 +10,7 @@ from typing import Any
 from pipeline.document import Document, DocumentMetadata, Period
 from pipeline.figure import Figure, decimal_text
 from pipeline.metadata import document_kind
-from pipeline.periods import own_period, parse_period
+from pipeline.periods import PeriodValue, own_period, parse_period
 
 SENTENCE_MAX_CHARS = 2000  # a block with no sentence bounds can be a whole page; keep the row readable
 
@@ -112,14 +112,28 @@ def as_decimal(value: Any) -> Decimal | None:
     return value if isinstance(value, Decimal) else Decimal(str(value).strip())
 
 
-def sentence_period(document: Document, figure: Figure, periods: list[Period]) -> Period | None:
-    """The period a figure's own words name when it is not the document's ("Năm 2024, tỷ lệ … đạt
-    92%" in a 2025 report; "(cùng kỳ năm 2025: 201.000.000 đồng)"; "6 tháng cuối năm phấn đấu …")."""
-    if figure.sentence_start is None or not periods:
-        return None
+def period_context(document: Document, periods: list[Period]) -> tuple[PeriodValue | None, int | None]:
+    """The document's own results period as a value, and the year a phrase without one takes: the
+    same for every figure of the document, so worked out once."""
+    if not periods:
+        return None, None
     main = next((p for p in periods if p.role == "results" and p.start), None)
     year = document.metadata.date_year or (int(periods[0].start[:4]) if periods[0].start else None)
-    document_value = parse_period(main.period, year) if main else None
+    return (parse_period(main.period, year) if main else None), year
+
+
+def sentence_period(
+    document: Document,
+    figure: Figure,
+    periods: list[Period],
+    context: tuple[PeriodValue | None, int | None] | None = None,
+) -> Period | None:
+    """The period a figure's own words name when it is not the document's ("Năm 2024, tỷ lệ … đạt
+    92%" in a 2025 report; "(cùng kỳ năm 2025: 201.000.000 đồng)"; "6 tháng cuối năm phấn đấu …").
+    `context` is `period_context(document, periods)` when the caller has it already."""
+    if figure.sentence_start is None or not periods:
+        return None
+    document_value, year = context if context is not None else period_context(document, periods)
     value = own_period(document.text[figure.sentence_start : figure.char_start], document_value, year)
     if value is None or any(p.key == value.key for p in periods):
         return None
@@ -135,10 +149,12 @@ def figure_row(
     seq: int,
     ids: list[str],
     mapping: tuple,
+    context: tuple[PeriodValue | None, int | None] | None = None,
 ) -> dict[str, Any]:
-    """One figures row: FIGURES.md fields, provenance, period, indicator code and the untouched original."""
+    """One figures row: FIGURES.md fields, provenance, period, indicator code and the untouched original
+    (`context`: the document's `period_context`, worked out once for all its figures)."""
     section = figure.section or " > ".join(document.section_at(figure.char_start))
-    period = sentence_period(document, figure, document.metadata.periods) or figure_period(
+    period = sentence_period(document, figure, document.metadata.periods, context) or figure_period(
         section, document.metadata.periods
     )
     part_of = ids[figure.part_of] if figure.part_of is not None and 0 <= figure.part_of < len(ids) else None

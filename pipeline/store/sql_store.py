@@ -13,7 +13,7 @@ from pipeline.document import Document
 from pipeline.figure import Figure, decimal_text
 from pipeline.metadata import apply_overrides
 from pipeline.store import migrate as migrations
-from pipeline.store.api import LoadResult, LoadStatus, ReviewAction
+from pipeline.store.api import LoadResult, LoadStatus, ReviewAction, ToLoad, ToReject
 from pipeline.store.cells_schema import mark_dirty, mark_figures_dirty
 from pipeline.store.engine import make_engine
 from pipeline.store.pages import PagesStore
@@ -24,6 +24,7 @@ from pipeline.store.records import (
     document_columns,
     figure_row,
     jsonable,
+    period_context,
     report_stem,
     text_similarity,
 )
@@ -133,88 +134,129 @@ class SqlStore(UnitsStore, TeachingStore, PagesStore):
             from pipeline.normalise import map_figures, store_catalogue
 
             indicators = map_figures(document, figures_, store_catalogue(self))
-        if len(indicators) != len(figures_):
-            raise ValueError(f"{len(figures_)} figures but {len(indicators)} indicator mappings")
         try:
-            return self._load_once(document, figures_, run_id, indicators)
+            with self._write() as conn:
+                return self._load_in(conn, document, figures_, run_id, indicators)
         except sa.exc.IntegrityError:
             # Another process loaded the same content a moment ago (PostgreSQL lets both try): the
             # unique sha256 stopped the second copy, so report it as what it is, unchanged.
             with self._read() as conn:
-                existing = conn.execute(
-                    sa.select(documents.c.id, documents.c.path, documents.c.figure_count).where(
-                        documents.c.sha256 == document.sha256, documents.c.status != "rejected"
-                    )
-                ).first()
+                existing = self._loaded_copy(conn, document.sha256)
             if existing is None:
                 raise
-            return LoadResult("unchanged", existing.id, existing.path, existing.figure_count)
+            return existing
 
-    def _load_once(
+    def load_batch(
+        self, entries: list[ToLoad | ToReject], *, run_id: int | None = None
+    ) -> list[LoadResult | Exception]:
+        """Several files in one transaction (one commit, one wait for the write lock, instead of one
+        per file), each in its own savepoint: a file whose rows fail is rolled back alone and gets
+        its error in its place, the others are kept. A fault of the database itself (locked, gone)
+        rolls the whole batch back and is raised: nothing of it was stored, so it can be retried."""
+        from pipeline.faults import is_transient
+
+        results: list[LoadResult | Exception] = []
+        with self._write() as conn:
+            for entry in entries:
+                savepoint = conn.begin_nested()
+                try:
+                    if isinstance(entry, ToReject):
+                        e = entry
+                        result = self._reject_in(conn, e.path, e.sha256, e.code, e.message, run_id)
+                    else:
+                        result = self._load_in(conn, entry.document, entry.figures, run_id, entry.indicators)
+                except Exception as error:
+                    if is_transient(error):
+                        raise
+                    savepoint.rollback()
+                    existing = None
+                    if isinstance(error, sa.exc.IntegrityError) and isinstance(entry, ToLoad):
+                        existing = self._loaded_copy(conn, entry.document.sha256)  # as `load` says
+                    results.append(existing or error)
+                    continue
+                savepoint.commit()
+                results.append(result)
+        return results
+
+    @staticmethod
+    def _loaded_copy(conn: sa.Connection, sha256: str) -> LoadResult | None:
+        """The stored document of this content, as an unchanged outcome; None when there is none."""
+        existing = conn.execute(
+            sa.select(documents.c.id, documents.c.path, documents.c.figure_count).where(
+                documents.c.sha256 == sha256, documents.c.status != "rejected"
+            )
+        ).first()
+        if existing is None:
+            return None
+        return LoadResult("unchanged", existing.id, existing.path, existing.figure_count)
+
+    def _load_in(
         self,
+        conn: sa.Connection,
         document: Document,
         figures_: list[Figure],
         run_id: int | None,
         indicators: list[tuple[str, float]],
     ) -> LoadResult:
-        """The load transaction itself (see `load`)."""
-        with self._write() as conn:
-            existing = conn.execute(
-                sa.select(
-                    documents.c.id,
-                    documents.c.status,
-                    documents.c.path,
-                    documents.c.figure_count,
-                    documents.c.run_id,
-                ).where(documents.c.sha256 == document.sha256)
-            ).first()
-            if existing is not None and existing.status != "rejected":
-                # The same file again in the same run is a retry after a fault that struck between
-                # the commit and filing the file away: it was loaded by this run, not before it.
-                retried = run_id is not None and existing.run_id == run_id and existing.path == document.path
-                status = "loaded" if retried else "unchanged"
-                return LoadResult(status, existing.id, existing.path, existing.figure_count)
-            if existing is not None:  # a file once rejected now reads: replace the rejection record
-                conn.execute(documents.delete().where(documents.c.id == existing.id))
-            overrides = conn.execute(
-                sa.select(document_overrides.c.overrides).where(
-                    document_overrides.c.sha256 == document.sha256
-                )
-            ).scalar()
-            if overrides:  # an officer corrected this very file before: the correction stands
-                document.metadata = apply_overrides(document.metadata, overrides)
-            document_id = conn.execute(
-                documents.insert()
-                .values(
-                    sha256=document.sha256,
-                    path=document.path,
-                    stem=report_stem(document.path),
-                    format=document.format,
-                    status="loaded",
-                    flags=list(document.flags),
-                    encoding=document.encoding,
-                    page_count=document.page_count,
-                    run_id=run_id,
-                    loaded_at=now(),
-                    **document_columns(document.metadata),
-                )
-                .returning(documents.c.id)
-            ).scalar_one()
-            conn.execute(
-                document_texts.insert().values(
-                    document_id=document_id,
-                    text=document.text,
-                    blocks=[b.to_record() for b in document.blocks],
-                    headers_footers=list(document.headers_footers),
-                )
+        """One document's rows inside the caller's transaction (see `load`)."""
+        if len(indicators) != len(figures_):
+            raise ValueError(f"{len(figures_)} figures but {len(indicators)} indicator mappings")
+        existing = conn.execute(
+            sa.select(
+                documents.c.id,
+                documents.c.status,
+                documents.c.path,
+                documents.c.figure_count,
+                documents.c.run_id,
+            ).where(documents.c.sha256 == document.sha256)
+        ).first()
+        if existing is not None and existing.status != "rejected":
+            # The same file again in the same run is a retry after a fault that struck between
+            # the commit and filing the file away: it was loaded by this run, not before it.
+            retried = run_id is not None and existing.run_id == run_id and existing.path == document.path
+            status = "loaded" if retried else "unchanged"
+            return LoadResult(status, existing.id, existing.path, existing.figure_count)
+        if existing is not None:  # a file once rejected now reads: replace the rejection record
+            conn.execute(documents.delete().where(documents.c.id == existing.id))
+        overrides = conn.execute(
+            sa.select(document_overrides.c.overrides).where(
+                document_overrides.c.sha256 == document.sha256
             )
-            rows = self._figure_rows(document, document_id, figures_, indicators)
-            if rows:
-                conn.execute(figures.insert(), rows)
-            conn.execute(
-                documents.update().where(documents.c.id == document_id).values(figure_count=len(rows))
+        ).scalar()
+        if overrides:  # an officer corrected this very file before: the correction stands
+            document.metadata = apply_overrides(document.metadata, overrides)
+        rows = self._figure_rows(document, 0, figures_, indicators)  # the id is filled in below
+        document_id = conn.execute(
+            documents.insert()
+            .values(
+                sha256=document.sha256,
+                path=document.path,
+                stem=report_stem(document.path),
+                format=document.format,
+                status="loaded",
+                flags=list(document.flags),
+                encoding=document.encoding,
+                page_count=document.page_count,
+                run_id=run_id,
+                loaded_at=now(),
+                figure_count=len(rows),
+                **document_columns(document.metadata),
             )
-            replacement = self._settle_replacements(conn, document_id, document.text)
+            .returning(documents.c.id)
+        ).scalar_one()
+        conn.execute(
+            document_texts.insert().values(
+                document_id=document_id,
+                text=document.text,
+                blocks=[b.to_record() for b in document.blocks],
+                headers_footers=list(document.headers_footers),
+            )
+        )
+        for row in rows:
+            row["document_id"] = document_id
+        if rows:
+            conn.execute(figures.insert(), rows)
+        replacement = self._settle_replacements(conn, document_id, document.text)
         status: LoadStatus = "loaded"
         if replacement.superseded_by is not None:
             status = "outdated"
@@ -313,11 +355,12 @@ class SqlStore(UnitsStore, TeachingStore, PagesStore):
         ids = [f.figure_id(document.sha256) for f in figures_]
         seen: set[str] = set()
         rows = []
+        context = period_context(document, document.metadata.periods)
         for seq, figure in enumerate(figures_):
             if ids[seq] in seen:
                 continue
             seen.add(ids[seq])
-            rows.append(figure_row(document, document_id, figure, seq, ids, indicators[seq]))
+            rows.append(figure_row(document, document_id, figure, seq, ids, indicators[seq], context))
         return rows
 
     def reject(
@@ -325,25 +368,32 @@ class SqlStore(UnitsStore, TeachingStore, PagesStore):
     ) -> LoadResult:
         """Record a file that could not be read, with its stable error code (once per file content)."""
         with self._write() as conn:
-            existing = conn.execute(
-                sa.select(documents.c.id, documents.c.status, documents.c.figure_count).where(
-                    documents.c.sha256 == sha256
+            return self._reject_in(conn, path, sha256, code, message, run_id)
+
+    @staticmethod
+    def _reject_in(
+        conn: sa.Connection, path: str, sha256: str, code: str, message: str, run_id: int | None
+    ) -> LoadResult:
+        """A rejection's row inside the caller's transaction (see `reject`)."""
+        existing = conn.execute(
+            sa.select(documents.c.id, documents.c.status, documents.c.figure_count).where(
+                documents.c.sha256 == sha256
+            )
+        ).first()
+        if existing is not None and existing.status != "rejected":
+            return LoadResult("unchanged", existing.id, path, existing.figure_count)
+        values = {"path": path, "error_code": code, "error": message, "run_id": run_id}
+        if existing is not None:
+            conn.execute(documents.update().where(documents.c.id == existing.id).values(**values))
+            document_id = existing.id
+        else:
+            document_id = conn.execute(
+                documents.insert()
+                .values(
+                    sha256=sha256, stem=report_stem(path), status="rejected", loaded_at=now(), **values
                 )
-            ).first()
-            if existing is not None and existing.status != "rejected":
-                return LoadResult("unchanged", existing.id, path, existing.figure_count)
-            values = {"path": path, "error_code": code, "error": message, "run_id": run_id}
-            if existing is not None:
-                conn.execute(documents.update().where(documents.c.id == existing.id).values(**values))
-                document_id = existing.id
-            else:
-                document_id = conn.execute(
-                    documents.insert()
-                    .values(
-                        sha256=sha256, stem=report_stem(path), status="rejected", loaded_at=now(), **values
-                    )
-                    .returning(documents.c.id)
-                ).scalar_one()
+                .returning(documents.c.id)
+            ).scalar_one()
         return LoadResult("rejected", document_id, path, code=code, message=message)
 
     # -- reading ----------------------------------------------------------------------------------
