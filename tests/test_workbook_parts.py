@@ -116,3 +116,12 @@ def test_the_package_reads_back_member_for_member(tmp_path, monkeypatch, wide_fr
         assert {name: read.read(name).decode() for name in read.namelist()} == texts
         members = read.infolist()
         assert max(m.file_size for m in members) >= 100 and max(m.header_offset for m in members) >= 100
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_empty_store_exports_one_summary_sheet_then_the_lists(sqlite_store, tmp_path, jobs):
+    paths = export_all(sqlite_store, tmp_path, jobs=jobs)
+    book = openpyxl.load_workbook(paths["consolidated.xlsx"])
+    assert [s.title for s in book.worksheets] == ["Tổng hợp", "Nguồn", "Mâu thuẫn", "Chi tiết theo địa bàn",
+                                                  "Kế hoạch - Thực hiện", "Chưa báo cáo", "Chưa phân loại"]
+    assert book.worksheets[0]["A2"].value == "Chưa có số liệu nào."

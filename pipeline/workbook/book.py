@@ -37,6 +37,7 @@ class WorkbookWriter:
         self.exported = exported or date.today()  # the date its title rows show
         self.taken: set[str] = set()
         self.titles: dict[str, str] = {}
+        self.empty_title = ""  # the name of the one sheet a book without periods has
         self.slots: dict[str, int] = {}
 
     def reserve(self, periods: list[str]) -> set[str]:
@@ -44,7 +45,7 @@ class WorkbookWriter:
         the list sheets must not take, returned for whoever writes them."""
         self.titles = {period: sheet_title(short_period(period), self.taken) for period in periods}
         if not periods:
-            self.titles[""] = sheet_title(EMPTY_TITLE, self.taken)
+            self.empty_title = sheet_title(EMPTY_TITLE, self.taken)
         return set(self.taken)
 
     def period(self, period: str, units: list[tuple[str, str]], levels: list[str]) -> PeriodSheet:
@@ -54,8 +55,8 @@ class WorkbookWriter:
     def lists(self, rows: dict[str, Iterable[dict[str, Any]]], elsewhere: Iterable[str] = ()) -> None:
         """The list sheets in their order; `rows` by sheet name; the lists named in `elsewhere`
         only get their place (their sheets come with `close`)."""
-        if "" in self.titles:
-            sheet = self.book.sheet(self.titles[""], [60])
+        if self.empty_title:
+            sheet = self.book.sheet(self.empty_title, [60])
             top = title_rows(self.cells, sheet, "TỔNG HỢP SỐ LIỆU", ["Chưa có số liệu nào."], self.exported)
             print_setup(sheet, top, "TỔNG HỢP SỐ LIỆU")
         away = set(elsewhere)

@@ -70,7 +70,7 @@ class Sheet:
 
     title: str
     widths: list[float]
-    data: IO[str] | None  # None while the sheet travels between processes (`path` names its rows)
+    data: IO[str] | None  # its rows; None once they are deflated for another book (`deflated`)
     freeze: tuple[int, int] | None = None  # the first scrolling row and column (1-based)
     printing: PrintSetup | None = None
     merged: list[str] = field(default_factory=list)
@@ -94,7 +94,7 @@ class Book:
     """Sheets appended row by row, saved as one .xlsx by `close`."""
 
     def __init__(self, path: Path, spool: Path | None = None) -> None:
-        self.path, self.spool = path, spool  # spool: a folder for rows another process will read
+        self.path, self.spool = path, spool  # spool: the folder of its temporary files (and its Part's)
         self.sheets: list[Sheet] = []
         self.groups: list[str] = []  # the list each sheet belongs to (a long list spans sheets)
         # style 0 is what a cell without a style shows; spreadsheets read their own default for it
@@ -119,7 +119,8 @@ class Book:
         return sheet
 
     def part(self) -> Part:
-        """This book's sheets and styles for another book to take (its rows stay in the spool)."""
+        """This book's sheets and styles for another book to take: each sheet's whole XML deflated
+        into the spool, ready to be copied into that book's package."""
         assert self.spool is not None, "a book that gives its sheets away spools them"
         sheets = []
         for number, (group, sheet) in enumerate(zip(self.groups, self.sheets, strict=True)):
