@@ -162,8 +162,7 @@ def export_all(
                 ranges = document_ranges(conn, FIGURE_PARTS)
             later = [Path(spool) / f"figures-{i}.csv" for i in range(1, len(ranges))]
             pieces = [paths["figures.csv"], *later]
-            context = multiprocessing.get_context("spawn")  # a fresh process: no connection crosses a fork
-            with ProcessPoolExecutor(len(ranges) + 1, mp_context=context) as pool:
+            with ProcessPoolExecutor(len(ranges) + 1, mp_context=worker_processes()) as pool:
                 figures_done = [
                     pool.submit(figures_csv, address, piece, names, reviewed_only, documents_in)
                     for piece, documents_in in zip(pieces, ranges, strict=True)
@@ -182,6 +181,14 @@ def export_all(
             part = list_sheets_part(store, Path(spool), reviewed_only, taken, book.exported)
         book.close(part)
     return paths
+
+
+def worker_processes() -> multiprocessing.context.BaseContext:
+    """Processes forked from a server process that imported the export once: none holds a
+    connection of this one, and none imports tonghop again (about 2 s of CPU each)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.export"])
+    return context
 
 
 def auto_jobs(store: Store) -> int:

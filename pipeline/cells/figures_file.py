@@ -197,10 +197,10 @@ def _query_text(conn: sa.Connection, reviewed_only: bool, documents_in: Range = 
     )
     if reviewed_only:
         query = query.where(c.review_status.in_(REVIEWED))
-    after, up_to = documents_in
+    after, up_to = documents_in  # on both sides of the join: PostgreSQL carries no range across it
     if after is not None:
-        query = query.where(d.id > after)
+        query = query.where(d.id > after, c.document_id > after)
     if up_to is not None:
-        query = query.where(d.id <= up_to)
+        query = query.where(d.id <= up_to, c.document_id <= up_to)
     query = query.order_by(d.id, c.seq)  # by documents.id: SQLite then sorts within each document
     return str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))

@@ -13,8 +13,7 @@ from typing import Any
 
 from pipeline.cells.csv_text import Table, field_text, free_text
 
-FREE_TEXT = frozenset({"documents", "note"})  # fields whose values hardly repeat
-NUMBERS = frozenset({"value", "upper", "figures", "unreviewed"})  # kept apart from the words: 1 ≠ "1"
+FREE_TEXT = ("documents", "note")  # the last fields, whose values hardly repeat: checked, never kept
 FLUSH = 2000  # lines kept before they are written
 
 
@@ -25,12 +24,14 @@ class LinesFile:
     def __init__(self, path: Path, fields: Sequence[str], cell: Callable[[Any], Any], encoding: str) -> None:
         self.path, self.fields, self.encoding = path, list(fields), encoding
         field = field_text(cell)
-        words, numbers, free = Table(field), Table(field), free_text(field)
-        table = {name: numbers if name in NUMBERS else words for name in self.fields}
-        self.first = words.__getitem__
+        # one table for every repeating value: equal values are one CSV text (1, 1.0, Decimal("1.00"))
+        self.known = Table(field).__getitem__
+        self.free = free_text(field)
         rest = self.fields[1:]
-        self.pick = itemgetter(*rest) if len(rest) > 1 else lambda line: (line[rest[0]],)
-        self.makers = [free if name in FREE_TEXT else table[name].__getitem__ for name in rest]
+        kept = [name for name in rest if name not in FREE_TEXT]
+        if rest[len(kept):] != [name for name in rest if name in FREE_TEXT]:
+            raise ValueError(f"the free-text fields {FREE_TEXT} must come last")
+        self.pick_kept, self.pick_free = _picker(kept), _picker(rest[len(kept):])
         self.lines: list[str] = []
 
     def __enter__(self) -> LinesFile:
@@ -40,8 +41,9 @@ class LinesFile:
 
     def write(self, kind: str, line: dict[str, Any]) -> None:
         """One row: `kind` in the first field, the line's own in the others (it has every one)."""
-        made = [make(value) for make, value in zip(self.makers, self.pick(line), strict=True)]
-        self.lines.append(f"{self.first(kind)},{','.join(made)}\r\n")
+        kept = ",".join(map(self.known, self.pick_kept(line)))
+        free = "".join("," + self.free(value) for value in self.pick_free(line))
+        self.lines.append(f"{self.known(kind)},{kept}{free}\r\n")
         if len(self.lines) >= FLUSH:
             self._flush()
 
@@ -52,3 +54,10 @@ class LinesFile:
     def __exit__(self, *_: object) -> None:
         self._flush()
         self.handle.close()
+
+
+def _picker(names: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The values of `names` in a dict, always as a tuple."""
+    if len(names) == 1:
+        return lambda line: (line[names[0]],)
+    return itemgetter(*names) if names else lambda _line: ()

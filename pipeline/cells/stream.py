@@ -108,18 +108,18 @@ def indicator_lines(
         .order_by(cells.c.indicator_code)
     )
     codes = {shown: code for (_base, code), shown in names.items()}
-    keys = [*wanted, "reporting_unit", "conflict"]
     code_at, value_at, upper_at = wanted.index("indicator_code"), wanted.index("value"), wanted.index("upper")
     width = len(wanted)
     numbers = _Numbers()
     for code, rows in groupby(raw_rows(conn, query), key=itemgetter(code_at)):
-        lines = []
+        lines, name = [], indicator_names.get(code, code)
         for row in rows:
-            unit = names[(row[width], row[width + 1])]
-            line = dict(zip(keys, (*row[:width], unit, bool(row[-1])), strict=True))
+            line = dict(zip(wanted, row, strict=False))  # the row's first columns; its unit after them
+            line["reporting_unit"] = names[(row[width], row[width + 1])]
+            line["conflict"] = bool(row[-1])
             line["value"] = numbers[row[value_at]]
             line["upper"] = numbers[row[upper_at]]
-            line["indicator_name"] = indicator_names.get(code, code)
+            line["indicator_name"] = name
             lines.append(line)
         if as_of is not None:
             conflicted = {tuple(line[k] for k in LINE_KEYS) for line in lines if line["conflict"]}
