@@ -15,14 +15,14 @@ FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
 
 
 class Table(dict):
-    """Finished CSV fields by raw value, each made the first time its value is looked up (most
-    repeat); it starts again when full, so memory stays bounded."""
+    """What `make` gives for each raw value (here mostly a finished CSV field), made the first time
+    the value is looked up (most repeat); it starts again when full, so memory stays bounded."""
 
-    def __init__(self, make: Callable[[Any], str]) -> None:
+    def __init__(self, make: Callable[[Any], Any]) -> None:
         super().__init__()
         self.make = make
 
-    def __missing__(self, value: Any) -> str:
+    def __missing__(self, value: Any) -> Any:
         if len(self) >= TABLE_LIMIT:
             self.clear()
         made = self[value] = self.make(value)

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from pipeline.cells.csv_text import Table, field_text, free_text
 from pipeline.cells.figure_rows import _shaped
+from pipeline.cells.raw_rows import raw_rows
 from pipeline.cells.refresh import REVIEWED
 from pipeline.consolidate import NO_PERIOD
 from pipeline.figure import FIGURE_FIELDS
@@ -30,7 +31,8 @@ from pipeline.normalise.catalogue import fold
 from pipeline.store.cells_schema import VARIANTS, cell_documents
 from pipeline.store.schema import documents, figures
 
-FETCH = 5000  # rows a fetch brings from the cursor
+FETCH = 5000  # rows a fetch of the documents' marks brings
+WRITE_EVERY = 5000  # lines kept before they are written
 SMALL = 10**15  # as pipeline.export: integers below this are written as they are
 # the file's columns after FIGURE_FIELDS (documented machine names, README "Export the tables")
 FIGURE_CSV_EXTRA = (
@@ -76,32 +78,28 @@ def write_figures_csv(
     free = free_text(field)
     words = Table(field)  # vocabularies and page numbers: few values, each seen again and again
     scores = Table(field)
-    units = Table(lambda raw: field(_folded(raw)))
+    units = Table(lambda raw: field(folded_unit(raw)))
     indicator_names = Table(lambda code: field(names.get(code, "")))
     numbers = Table(lambda raw: field(None if raw is None else Decimal(raw)))  # as ExactDecimal reads
     marks = document_marks(conn, VARIANTS["reviewed" if reviewed_only else "all"], documents_in[0])
     current: tuple[int, dict[str, Any]] = (-1, {})
-    raw = conn.connection.driver_connection
-    cursor = raw.cursor(name="figures_csv") if conn.dialect.name == "postgresql" else raw.cursor()
-    cursor.execute(_query_text(conn, reviewed_only, documents_in))
     w, s, u, i, n = words, scores, units, indicator_names, numbers  # short: one f-string makes a line
     with path.open("w", encoding=encoding, newline="") as handle:
         if documents_in[0] is None:
             csv.writer(handle).writerow(HEADER)
-        while chunk := cursor.fetchmany(FETCH):
-            lines = []
-            for row in chunk:
-                (doc, quote, start, end, kind, value, denominator, unit, per, approx, upper, modality,
-                 indicator, subject, section, rule, confidence, part_of, fid, doc_id, issuer, level, period,
-                 period_role, sentence, code, score, status, role, page) = row
-                if doc_id != current[0]:
-                    current = next_marks(marks, current, doc_id)
-                    own = (field(doc), field(doc_id), f"{field(issuer)},{field(level)}")
-                mark = current[1].get(fid) if current[1] else None
-                counted = "1,," if mark is None else f"0,{field(mark[0])},{field(mark[1])}"
-                if not (-SMALL < start < SMALL and -SMALL < end < SMALL):
-                    lines.append(_reference_line(row, mark, names, cell))
-                    continue
+        lines: list[str] = []
+        for row in raw_rows(conn, _query(reviewed_only, documents_in)):
+            (doc, quote, start, end, kind, value, denominator, unit, per, approx, upper, modality,
+             indicator, subject, section, rule, confidence, part_of, fid, doc_id, issuer, level, period,
+             period_role, sentence, code, score, status, role, page) = row
+            if doc_id != current[0]:
+                current = next_marks(marks, current, doc_id)
+                own = (field(doc), field(doc_id), f"{field(issuer)},{field(level)}")
+            mark = current[1].get(fid) if current[1] else None
+            counted = "1,," if mark is None else f"0,{field(mark[0])},{field(mark[1])}"
+            if not (-SMALL < start < SMALL and -SMALL < end < SMALL):
+                lines.append(_reference_line(row, mark, names, cell))
+            else:
                 lines.append(
                     f"{own[0]},{free(quote)},{start},{end},{w[kind]},{n[value]},{n[denominator]},{u[unit]},"
                     f"{w[per]},{w[approx]},{n[upper]},{w[modality]},{free(indicator)},{free(subject)},"
@@ -109,12 +107,14 @@ def write_figures_csv(
                     f"{free(fid)},{own[1]},{own[2]},{w[period]},{w[period_role]},{free(sentence)},{w[code]},"
                     f"{i[code]},{s[score]},{w[status]},{counted},{w[role]},{w[page]}\r\n"
                 )
-            handle.write("".join(lines))
-    cursor.close()
+            if len(lines) >= WRITE_EVERY:
+                handle.write("".join(lines))
+                lines = []
+        handle.write("".join(lines))
     return path
 
 
-def _folded(unit: str | None) -> str:
+def folded_unit(unit: str | None) -> str:
     """The unit as the consolidation folds it (upper-case units such as VNĐ stay)."""
     unit = unit or ""
     return unit if unit.isupper() else fold(unit)
@@ -176,9 +176,9 @@ def document_ranges(conn: sa.Connection, parts: int) -> list[Range]:
     return [(bounds[i], bounds[i + 1] if i + 1 < len(bounds) else None) for i in range(len(bounds))]
 
 
-def _query_text(conn: sa.Connection, reviewed_only: bool, documents_in: Range = WHOLE) -> str:
-    """The SQL of the figures query, constants inlined (the raw cursor takes no parameters); exact
-    numbers as their stored text on either engine, so equal texts are equal keys."""
+def _query(reviewed_only: bool, documents_in: Range = WHOLE) -> sa.Select[Any]:
+    """The figures query, the file's columns in order; exact numbers as their stored text on either
+    engine, so equal texts are equal keys."""
     c, d = figures.c, documents.c
     exact = {"value", "denominator", "upper"}
     columns = {
@@ -202,5 +202,4 @@ def _query_text(conn: sa.Connection, reviewed_only: bool, documents_in: Range = 
         query = query.where(d.id > after, c.document_id > after)
     if up_to is not None:
         query = query.where(d.id <= up_to, c.document_id <= up_to)
-    query = query.order_by(d.id, c.seq)  # by documents.id: SQLite then sorts within each document
-    return str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    return query.order_by(d.id, c.seq)  # by documents.id: SQLite then sorts within each document

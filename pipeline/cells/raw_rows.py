@@ -16,7 +16,7 @@ _names = count()
 
 def raw_rows(conn: sa.Connection, query: sa.Select[Any]) -> Iterator[tuple[Any, ...]]:
     """Every row of `query` on `conn` (inside its transaction), as the driver's tuples."""
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})  # IN lists
     params: Any = compiled.params
     if compiled.positional:
         params = [params[name] for name in compiled.positiontup or ()]

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from pipeline.cells.csv_text import Table
 from pipeline.cells.raw_rows import raw_rows
 from pipeline.cells.read import LINE_COLUMNS
 from pipeline.consolidate import ADDITIVE_KINDS, LINE_KEYS, decimal_sum
@@ -110,7 +111,7 @@ def indicator_lines(
     codes = {shown: code for (_base, code), shown in names.items()}
     code_at, value_at, upper_at = wanted.index("indicator_code"), wanted.index("value"), wanted.index("upper")
     width = len(wanted)
-    numbers = _Numbers()
+    numbers = Table(_exact)  # each distinct number text once
     for code, rows in groupby(raw_rows(conn, query), key=itemgetter(code_at)):
         lines, name = [], indicator_names.get(code, code)
         for row in rows:
@@ -130,14 +131,9 @@ def indicator_lines(
         yield lines
 
 
-class _Numbers(dict):
-    """Stored number text → Decimal, as ExactDecimal reads it (None stays None); each text once."""
-
-    def __missing__(self, text: str | None) -> Decimal | None:
-        if len(self) >= 100_000:
-            self.clear()
-        number = self[text] = None if text is None else Decimal(text)
-        return number
+def _exact(text: str | None) -> Decimal | None:
+    """A stored number's text as ExactDecimal reads it (None stays None)."""
+    return None if text is None else Decimal(text)
 
 
 def sheet_rows(lines: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], list[dict[str, Any]]]]:

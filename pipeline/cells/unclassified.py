@@ -12,11 +12,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pipeline.cells.csv_text import Table
+from pipeline.cells.figures_file import folded_unit
+from pipeline.cells.raw_rows import raw_rows
 from pipeline.cells.refresh import REVIEWED
-from pipeline.normalise.catalogue import fold
 from pipeline.store.schema import documents, figures
 
-FETCH = 5000  # rows a fetch brings from the cursor
 # the sheet's columns, in its order
 COLUMNS = ("doc", "quote", "kind", "value", "unit", "indicator", "sentence", "figure_id")
 
@@ -46,21 +47,7 @@ def unclassified_rows(conn: sa.Connection, reviewed_only: bool) -> Iterator[tupl
     c = figures.c
     columns = [documents.c.path, c.quote, c.kind, c.value, c.unit, c.indicator, c.sentence, c.figure_id]
     query = _query(columns, reviewed_only).order_by(documents.c.id, c.seq)  # SQLite sorts within a document
-    text = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    raw = conn.connection.driver_connection
-    cursor = raw.cursor(name="unclassified") if conn.dialect.name == "postgresql" else raw.cursor()
-    folded: dict[str, str] = {}
-    try:
-        cursor.execute(text)
-        while chunk := cursor.fetchmany(FETCH):
-            for doc, quote, kind, value, unit, indicator, sentence, figure_id in chunk:
-                unit = unit or ""
-                shown = folded.get(unit)
-                if shown is None:
-                    if len(folded) >= 10_000:  # units are a vocabulary; memory stays bounded anyway
-                        folded.clear()
-                    shown = folded[unit] = unit if unit.isupper() else fold(unit)
-                number = value if value is None or isinstance(value, Decimal) else Decimal(str(value))
-                yield doc, quote, kind, number, shown, indicator, sentence, figure_id
-    finally:
-        cursor.close()
+    folded = Table(folded_unit)  # units are a vocabulary
+    for doc, quote, kind, value, unit, indicator, sentence, figure_id in raw_rows(conn, query):
+        number = value if value is None or isinstance(value, Decimal) else Decimal(str(value))
+        yield doc, quote, kind, number, folded[unit], indicator, sentence, figure_id
