@@ -26,7 +26,7 @@ from pipeline.cells import stream
 from pipeline.cells.figures_file import WHOLE, Range, document_ranges, write_figures_csv
 from pipeline.cells.lines_file import LinesFile
 from pipeline.cells.read import unit_names
-from pipeline.export_lists import WRITTEN_APART, list_sheets_part
+from pipeline.export_lists import LIST_PARTS, WRITTEN_APART, list_sheets_part
 from pipeline.figure import decimal_text
 from pipeline.normalise.catalogue import store_catalogue
 from pipeline.safe_cells import FORMULA_STARTS, csv_safe
@@ -140,8 +140,9 @@ def export_all(
     current incrementally), streamed: a period and an indicator at a time, figures in chunks, so
     memory does not grow with the store. Returns the paths by name. `as_of` shows old units as the
     units they had become by that date (pipeline/successors.py). With `jobs` 2 (the default for a
-    large store in a file or on a server) figures.csv and the workbook's long list sheets are
-    written meanwhile by two more processes; the files are the same either way."""
+    large store in a file or on a server) figures.csv (in FIGURE_PARTS ranges of documents) and
+    the workbook's long list sheets (in LIST_PARTS) are written meanwhile by processes of their
+    own; the files are the same either way."""
     from pipeline.cells import refresh
 
     out = Path(out)
@@ -162,25 +163,37 @@ def export_all(
                 ranges = document_ranges(conn, FIGURE_PARTS)
             later = [Path(spool) / f"figures-{i}.csv" for i in range(1, len(ranges))]
             pieces = [paths["figures.csv"], *later]
-            with ProcessPoolExecutor(len(ranges) + 1, mp_context=worker_processes()) as pool:
+            with ProcessPoolExecutor(len(ranges) + len(LIST_PARTS), mp_context=worker_processes()) as pool:
                 figures_done = [
                     pool.submit(figures_csv, address, piece, names, reviewed_only, documents_in)
                     for piece, documents_in in zip(pieces, ranges, strict=True)
                 ]
-                lists_done = pool.submit(
-                    list_sheets_part, address, Path(spool), reviewed_only, taken, book.exported
-                )
+                lists_done = [
+                    pool.submit(list_sheets_part, address, folder, reviewed_only, taken, book.exported, group)
+                    for folder, group in zip(list_spools(spool), LIST_PARTS, strict=True)
+                ]
                 consolidated_files(store, book, periods, lines_path, names, reviewed_only, as_of)
                 for done in figures_done:
                     done.result()
-                part = lists_done.result()
+                parts = [done.result() for done in lists_done]
             append_files(pieces[0], pieces[1:])
         else:
             figures_csv(store, paths["figures.csv"], names, reviewed_only)
             consolidated_files(store, book, periods, lines_path, names, reviewed_only, as_of)
-            part = list_sheets_part(store, Path(spool), reviewed_only, taken, book.exported)
-        book.close(part)
+            parts = [
+                list_sheets_part(store, folder, reviewed_only, taken, book.exported, group)
+                for folder, group in zip(list_spools(spool), LIST_PARTS, strict=True)
+            ]
+        book.close(parts)
     return paths
+
+
+def list_spools(spool: str) -> list[Path]:
+    """A folder of its own under `spool` for each list part's files."""
+    folders = [Path(spool) / f"lists-{number}" for number in range(len(LIST_PARTS))]
+    for folder in folders:
+        folder.mkdir()
+    return folders
 
 
 def worker_processes() -> multiprocessing.context.BaseContext:

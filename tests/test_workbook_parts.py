@@ -12,8 +12,10 @@ import openpyxl
 import pytest
 
 from pipeline.export import export_all
+from pipeline.export_lists import WRITTEN_APART
+from pipeline.safe_cells import needs_quote
 from pipeline.workbook import package, xlsx
-from pipeline.workbook.cells import Cells
+from pipeline.workbook.cells import DECIMAL_FORMAT, Cells
 from pipeline.workbook.xlsx import Book
 
 
@@ -64,7 +66,7 @@ def test_sheets_taken_from_another_book_keep_their_values_and_looks(tmp_path, mo
     at = {"B": len(merged.sheets)}
     write_rows(cells, merged.sheet("C", [10] * 6), 5, first_look=False)
     at["D"] = len(merged.sheets)
-    merged.take(part, at)
+    merged.take([part], at)
     assert merged.sheets[0].restyle is not None  # the two books numbered their looks differently
     merged.close()
 
@@ -125,3 +127,48 @@ def test_an_empty_store_exports_one_summary_sheet_then_the_lists(sqlite_store, t
     assert [s.title for s in book.worksheets] == ["Tổng hợp", "Nguồn", "Mâu thuẫn", "Chi tiết theo địa bàn",
                                                   "Kế hoạch - Thực hiện", "Chưa báo cáo", "Chưa phân loại"]
     assert book.worksheets[0]["A2"].value == "Chưa có số liệu nào."
+
+
+def test_list_parts_number_their_looks_alike_so_none_is_renumbered(sqlite_store, seed, tmp_path, monkeypatch):
+    """The two list parts are written apart (the unclassified figures in a process of their own);
+    both register the list looks first, so with awkward values (formula-like text, numbers past
+    the bound, empty units) neither part's sheets have to be renumbered when they are taken in."""
+    from test_export_fast import awkward_store
+
+    def renumbered(member, numbers):
+        raise AssertionError(f"a list part was renumbered: {numbers}")
+
+    monkeypatch.setattr(xlsx, "restyled_member", renumbered)
+    paths = export_all(awkward_store(sqlite_store, seed), tmp_path / "out", jobs=2)
+    book = openpyxl.load_workbook(paths["consolidated.xlsx"])
+    listed = [c for name in WRITTEN_APART for row in book[name].iter_rows(min_row=5) for c in row]
+    formula_like = [c for c in listed if isinstance(c.value, str) and needs_quote(c.value)]
+    assert formula_like and all(c.quotePrefix for c in formula_like)  # text, never a formula
+    assert {c.number_format for c in listed if isinstance(c.value, float)} == {DECIMAL_FORMAT}
+
+
+def test_a_part_numbered_otherwise_is_renumbered_when_taken(tmp_path):
+    """Two parts whose books met their looks in another order: the second part's sheets are
+    renumbered (inflated, restyled, deflated again) and every cell keeps its look."""
+    parts = []
+    for number, first in enumerate((True, False)):
+        spool = tmp_path / f"spool{number}"
+        spool.mkdir()
+        other = Book(tmp_path / f"other{number}.xlsx", spool)
+        write_rows(Cells(other), other.sheet("BD"[number], [10] * 6, "BD"[number]), 20, first_look=first)
+        parts.append(other.part())
+    merged = Book(tmp_path / "merged.xlsx")
+    cells = Cells(merged)
+    write_rows(cells, merged.sheet("A", [10] * 6), 4, first_look=False)
+    merged.take(parts, {"B": 1, "D": 1})
+    assert parts[1].sheets[0][1].deflated.path.endswith(".restyled")
+    assert parts[0].sheets[0][1].deflated.path.endswith(".deflated")  # the first part is never renumbered
+    merged.close()
+
+    alone = Book(tmp_path / "alone.xlsx")
+    cells = Cells(alone)
+    for title, rows, first in (("A", 4, False), ("B", 20, True), ("D", 20, False)):
+        write_rows(cells, alone.sheet(title, [10] * 6), rows, first_look=first)
+    alone.close()
+    assert list(looks(merged.path)) == ["A", "B", "D"]
+    assert looks(merged.path) == looks(alone.path)

@@ -66,10 +66,10 @@ class WorkbookWriter:
             else:
                 writer(self.cells, name, self.taken, rows[name], self.exported)
 
-    def close(self, part: Part | None = None) -> Path:
-        """Save the book, with `part`'s sheets in the places `lists` kept for them."""
-        if part is not None:
-            self.book.take(part, self.slots)
+    def close(self, parts: list[Part] | None = None) -> Path:
+        """Save the book, with the `parts`' sheets in the places `lists` kept for them."""
+        if parts:
+            self.book.take(parts, self.slots)
         return self.book.close()
 
 
@@ -77,9 +77,12 @@ def list_part(
     spool: Path, rows: dict[str, Iterable[dict[str, Any]]], taken: set[str], exported: date
 ) -> Part:
     """The list sheets of `rows` (in the book's order), written into `spool` by a book of their
-    own, for the workbook's `close` to take in; `taken` the names they must not use."""
+    own, for the workbook's `close` to take in; `taken` the names they must not use. Every list
+    part registers the list sheets' looks first and in one order, so that parts written apart
+    number their styles alike and none has to be renumbered when they are taken in."""
     book = Book(spool / "part.xlsx", spool)
     cells = Cells(book)
+    list_sheets.register_looks(cells)
     for name, writer in LIST_SHEETS:
         if name in rows:
             writer(cells, name, taken, rows[name], exported)

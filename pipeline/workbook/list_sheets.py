@@ -13,11 +13,14 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from pipeline.safe_cells import FORMULA_STARTS
 from pipeline.workbook.cells import (
     FORMULA_FIRST,
     LINE_HEIGHT,
+    TITLE_SIZE,
     Cell,
     Cells,
     fitted_height,
@@ -40,6 +43,7 @@ class Column:
     width: float
     number: bool = False
     wrap: bool = True
+    own: bool = False  # every row has its own text here (a hash, an id): not kept for reuse
 
 
 class Spool:
@@ -109,7 +113,8 @@ def table_sheet(
     widths = [c.width for c in columns]
     wrapped = [i for i, c in enumerate(columns) if c.wrap and not c.number]
     fits = [(i, one_line(widths[i]), widths[i]) for i in wrapped]
-    makers = [cells.number if c.number else plain_text(cells, c.wrap) for c in columns]
+    plain = [0] * len(columns)  # each text column's style for plain text, once its first one came
+    makers = [cells.number if c.number else text_maker(cells, c, plain, i) for i, c in enumerate(columns)]
     entries = iter(spool)
     part, left = 1, spool.count
     while True:
@@ -123,17 +128,34 @@ def table_sheet(
         )
         print_setup(sheet, top, title)
         for _ in range(min(left, MAX_ROWS - sheet.rows)):
-            row: list[Cell | None] = [make(value) for make, value in zip(makers, next(entries), strict=True)]
+            values = next(entries)
             lines = 1
             for i, fit, width in fits:  # as fitted_height, counting only the texts that may not fit one line
-                text = row[i][0]  # type: ignore[index]
+                text = values[i]
+                if type(text) is not str:
+                    text = shown_text(text)
                 if len(text) > fit or "\n" in text:
                     lines = max(lines, text_lines(text, width))
-            cells.book.row(sheet, row, lines * LINE_HEIGHT if lines > 1 else None)
+            height = lines * LINE_HEIGHT if lines > 1 else None
+            cells.book.table_row(sheet, values, plain, makers, FORMULA_STARTS, height)
             left -= 1
         if left <= 0:
             return
         part += 1
+
+
+def register_looks(cells: Cells) -> None:
+    """Every look a table sheet gives its cells, registered in one order: title rows, header,
+    texts wrapped or not (quoted when a spreadsheet would take them for a formula), whole and
+    decimal numbers."""
+    cells.text("", bold=True, size=TITLE_SIZE)  # as title_rows asks for them
+    cells.text("", wrap=True)
+    cells.header([""])
+    for wrap in (True, False):
+        cells.text("", wrap=wrap)
+        cells.text("=A1", wrap=wrap)
+    cells.number(1)
+    cells.number(Decimal("0.5"))
 
 
 def one_line(width: float) -> int:
@@ -145,19 +167,27 @@ def one_line(width: float) -> int:
     return n
 
 
-def plain_text(cells: Cells, wrap: bool) -> Callable[[Any], Cell]:
-    """`cells.text` for one column, its usual style kept: a list sheet has hundreds of thousands of
-    text cells, nearly all plain text; the style is still registered by `cells.text`, when the
-    column's first plain text comes, so the book's styles are numbered as they always were."""
-    style: int | None = None
+def shown_text(value: Any) -> str:
+    """The text `Cells.text` shows for a value that is not a str."""
+    return "" if is_missing(value) else str(value)
+
+
+def text_maker(cells: Cells, kind: Column, plain: list[int], column: int) -> Callable[[Any], Cell]:
+    """`cells.text` for one column; its style for plain text is noted in `plain[column]` the first
+    time one comes (negative for a column of `own` texts), so that `Book.table_row` writes the rest
+    at once and the book's styles are numbered as they always were."""
+
+    empty: list[Cell] = []  # what None shows (many figures have no unit), once made
 
     def make(value: Any) -> Cell:
-        nonlocal style
-        if type(value) is str and value[:1] not in FORMULA_FIRST:
-            if style is None:
-                style = cells.text(value, wrap=wrap)[1]
-            return (value, style)
-        return cells.text(value, wrap=wrap)
+        if value is None and empty:
+            return empty[0]
+        cell = cells.text(value, wrap=kind.wrap)
+        if value is None:
+            empty.append(cell)
+        elif not plain[column] and type(value) is str and value[:1] not in FORMULA_FIRST:
+            plain[column] = -cell[1] if kind.own else cell[1]
+        return cell
 
     return make
 
@@ -165,7 +195,7 @@ def plain_text(cells: Cells, wrap: bool) -> Callable[[Any], Cell]:
 def sources(cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, Any]], exported: date) -> None:
     columns = [
         Column("Mã văn bản", 8, number=True),
-        Column("Tệp", 26),
+        Column("Tệp", 26, own=True),
         Column("Định dạng", 8),
         Column("Trạng thái", 11),
         Column("Đơn vị ban hành", 26),
@@ -177,7 +207,7 @@ def sources(cells: Cells, name: str, taken: set[str], rows: Iterable[dict[str, A
         Column("Số chưa duyệt", 8, number=True),
         Column("Lỗi (mã – lý do)", 24),
         Column("Thay thế / bị thay bởi", 24),
-        Column("SHA-256", 18),
+        Column("SHA-256", 18, own=True),
     ]
 
     def shaped(s: dict[str, Any]) -> list[Any]:
@@ -328,7 +358,7 @@ def unclassified(
         Column("Đơn vị tính", 10),
         Column("Nội dung", 26),
         Column("Câu trong báo cáo", 60),
-        Column("Mã số liệu", 14),
+        Column("Mã số liệu", 14, own=True),
     ]
     kinds: dict[Any, str] = {}
     # a figure an officer rejected is no figure: it waits for no line (pipeline.cells.unclassified)

@@ -10,7 +10,7 @@ import shutil
 import struct
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -41,6 +41,15 @@ def deflate(chunks: Iterable[bytes], path: Path) -> Deflated:
             compressed += out.write(squeeze.compress(chunk))
         compressed += out.write(squeeze.flush())
     return Deflated(str(path), crc, size, compressed)
+
+
+def inflate(path: Path, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes `deflate` wrote into `path`, as they were."""
+    unsqueeze = zlib.decompressobj(-15)
+    with path.open("rb") as source:
+        while piece := source.read(chunk):
+            yield unsqueeze.decompress(piece)
+    yield unsqueeze.flush()
 
 
 class Package:

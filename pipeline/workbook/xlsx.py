@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -22,12 +22,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.utils import get_column_letter
 
-from pipeline.workbook.package import Deflated, Package, deflate
+from pipeline.workbook.package import Deflated, Package, deflate, inflate
 
 MAX_ROWS = 1_048_576  # the format's limits
 MAX_COLUMNS = 16_384
 MAX_ROW_HEIGHT = 409.0
 LETTERS = [get_column_letter(i) for i in range(1, MAX_COLUMNS + 1)]  # column 0 → "A"
+CELL_HEADS = ['<c r="' + letter for letter in LETTERS]  # a cell's start, before its row number
 SPACES = " \n\t"  # a text starting or ending with one keeps it only with xml:space
 TEXT, KEPT_TEXT = ' t="inlineStr"><is><t>', ' t="inlineStr"><is><t xml:space="preserve">'
 TEXTS_KEPT, SHORT_TEXT = 20_000, 200  # short text elements kept for reuse (names, words repeat)
@@ -130,18 +131,26 @@ class Book:
             sheets.append((group, replace(sheet, data=None, deflated=member)))
         return Part(list(self._styles), sheets)
 
-    def take(self, part: Part, at: dict[str, int]) -> None:
-        """Put `part`'s sheets in this book, each list's sheets at `at[list]` (a position among
-        this book's sheets). The part's style numbers are kept; this book's own are renumbered
-        after them (the part's sheets are the long lists; this book's the few period rows)."""
+    def take(self, parts: list[Part], at: dict[str, int]) -> None:
+        """Put the `parts`' sheets in this book, each list's sheets at `at[list]` (a position among
+        this book's sheets). The first part's style numbers are kept, and a later part's as long as
+        they agree with those before it (list parts register the same looks first, so they do);
+        this book's own are renumbered after them (the parts' sheets are the long lists, this
+        book's the few period rows). A part numbered otherwise is renumbered here, the slow way."""
         shift = 0  # sheets already put in before this place
+        given = [(name, sheet) for part in parts for name, sheet in part.sheets]
         for group in sorted(at, key=at.__getitem__):  # stable: lists kept at one place stay in order
             position = at[group] + shift
-            taken = [sheet for name, sheet in part.sheets if name == group]
+            taken = [sheet for name, sheet in given if name == group]
             self.sheets[position:position] = taken
             self.groups[position:position] = [group] * len(taken)
             shift += len(taken)
-        merged = {style: number for number, style in enumerate(part.styles)}
+        merged: dict[Style, int] = {}
+        for part in parts:
+            numbers = [merged.setdefault(style, len(merged)) for style in part.styles]
+            if numbers != list(range(len(numbers))):
+                for _name, sheet in part.sheets:
+                    sheet.deflated = restyled_member(sheet.deflated, numbers)
         own = [merged.setdefault(style, len(merged)) for style in self._styles]
         self._styles = merged
         self._opened = ['"', *(f'" s="{number}"' for number in range(1, len(merged)))]
@@ -156,47 +165,92 @@ class Book:
 
     def row(self, sheet: Sheet, cells: list[tuple[Any, int] | None], height: float | None = None) -> int:
         """Append a row of (value, style) cells, None for an empty one; returns its number."""
+        number = self._next_row(sheet, len(cells))
+        parts = [_row_opening(number, height)]
+        heads, opened = CELL_HEADS, self._opened
+        for column, cell in enumerate(cells):
+            if cell is not None:
+                self._cell(parts, heads[column] + number + opened[cell[1]], cell)
+        parts.append("</row>")
+        self._pending(sheet, "".join(parts))
+        return sheet.rows
+
+    def table_row(
+        self,
+        sheet: Sheet,
+        values: Sequence[Any],
+        plain: list[int],
+        makers: list[Callable[[Any], tuple[Any, int]]],
+        formula_starts: tuple[str, ...],
+        height: float | None = None,
+    ) -> None:
+        """Append a list table's row of plain values: a str in a column whose `plain` style is
+        known (> 0) and that does not start as a formula may (`formula_starts`) is written as text
+        in that style at once; any other value becomes its column's `makers` cell. A list sheet
+        has hundreds of thousands of rows, nearly all plain text: no (value, style) pair each.
+        A column's `plain` style below 0 (as -style) marks texts each row has its own (ids, file
+        names), never kept for reuse: they would only push out the texts that repeat."""
+        number = self._next_row(sheet, len(values))
+        parts = [_row_opening(number, height)]
+        heads, opened, texts = CELL_HEADS, self._opened, self._texts
+        for column, value in enumerate(values):
+            style = plain[column]
+            if style and type(value) is str and value and not value.startswith(formula_starts):
+                if style > 0:
+                    text = texts.get(value) or self._text(value)
+                else:
+                    style, text = -style, _text_element(value)
+                parts.append(f"{heads[column]}{number}{opened[style]}{text or '/>'}")
+            else:
+                cell = makers[column](value)
+                self._cell(parts, heads[column] + number + opened[cell[1]], cell)
+        parts.append("</row>")
+        self._pending(sheet, "".join(parts))
+
+    def _next_row(self, sheet: Sheet, columns: int) -> str:
+        """The next row's number, as its reference writes it (the format's limits checked)."""
         if sheet.rows >= MAX_ROWS:
             raise ValueError(f"sheet {sheet.title!r}: more than {MAX_ROWS} rows")
-        if len(cells) > MAX_COLUMNS:
+        if columns > MAX_COLUMNS:
             raise ValueError(f"sheet {sheet.title!r}: more than {MAX_COLUMNS} columns")
         sheet.rows += 1
-        number = str(sheet.rows)
-        sheet.columns = max(sheet.columns, len(cells))
-        shown = f' ht="{min(height, MAX_ROW_HEIGHT):g}" customHeight="1"' if height else ""
-        parts = [f'<row r="{number}"{shown}>']
-        letters, opened, texts = LETTERS, self._opened, self._texts
-        for column, cell in enumerate(cells):
-            if cell is None:
-                continue
-            value, style = cell
-            head = '<c r="' + letters[column] + number + opened[style]  # '<c r="B7" s="3"'
-            kind = type(value)
-            if kind is str:
-                text = texts.get(value)
-                if text is None:
-                    text = _text_element(value)
-                    if len(value) <= SHORT_TEXT:
-                        if len(texts) >= TEXTS_KEPT:
-                            texts.clear()
-                        texts[value] = text
-                if text:
-                    parts.append(head + text)
-                elif style:
-                    parts.append(head + "/>")
-            elif value is None:
-                if style:
-                    parts.append(head + "/>")
-            elif kind is bool:
-                parts.append(f"{head} t=\"b\"><v>{int(value)}</v></c>")
-            else:
-                number_text = format(value, "f") if kind is Decimal else repr(value)
-                parts.append(head + "><v>" + number_text + "</v></c>")
-        parts.append("</row>")
-        sheet.pending.append("".join(parts))
+        if columns > sheet.columns:
+            sheet.columns = columns
+        return str(sheet.rows)
+
+    def _text(self, value: str) -> str:
+        """A text's element after its cell's style; a short one kept (names and words repeat)."""
+        text = _text_element(value)
+        if len(value) <= SHORT_TEXT:
+            if len(self._texts) >= TEXTS_KEPT:
+                self._texts.clear()
+            self._texts[value] = text
+        return text
+
+    def _cell(self, parts: list[str], head: str, cell: tuple[Any, int]) -> None:
+        """One cell's XML after `head` ('<c r="B7" s="3"'); nothing for an empty one without a style."""
+        value, style = cell
+        kind = type(value)
+        if kind is str:
+            text = self._texts.get(value) or self._text(value)
+            if text:
+                parts.append(head + text)
+            elif style:
+                parts.append(head + "/>")
+        elif value is None:
+            if style:
+                parts.append(head + "/>")
+        elif kind is bool:
+            parts.append(f"{head} t=\"b\"><v>{int(value)}</v></c>")
+        else:
+            number_text = format(value, "f") if kind is Decimal else repr(value)
+            parts.append(head + "><v>" + number_text + "</v></c>")
+
+    def _pending(self, sheet: Sheet, row: str) -> None:
+        """Keep a finished row; write them to the sheet's file a few hundred at a time."""
+        sheet.pending.append(row)
         if len(sheet.pending) >= PENDING_ROWS:
             _flush(sheet)
-        return sheet.rows
 
     def close(self) -> Path:
         """Write the package: content types, workbook, styles and each sheet."""
@@ -224,10 +278,9 @@ class Book:
         yield self._sheet_head(sheet).encode("utf-8")
         rows = _rows_of(sheet)
         if sheet.restyle is None:
-            while chunk := rows.read(COPY_CHUNK):
-                yield chunk
+            yield from _chunks(rows)
         else:
-            yield from _restyled(rows, sheet.restyle)
+            yield from _restyled(_chunks(rows), sheet.restyle)
         yield self._sheet_tail(sheet).encode("utf-8")
 
     def _content_types(self) -> str:
@@ -356,6 +409,13 @@ class Book:
         return tail + "</worksheet>"
 
 
+def _row_opening(number: str, height: float | None) -> str:
+    """A row's start tag, with its height when the row must be taller than one line."""
+    if height:
+        return f'<row r="{number}" ht="{min(height, MAX_ROW_HEIGHT):g}" customHeight="1">'
+    return f'<row r="{number}">'
+
+
 def _text_element(value: str) -> str:
     """What follows `<c r="A1" s="3"` for a text: "" for a text that is empty once cleaned."""
     if not value.isprintable():  # a newline, a tab, or a character XML cannot hold
@@ -389,21 +449,34 @@ def _rows_of(sheet: Sheet) -> IO[bytes]:
     return rows
 
 
-def _restyled(source: IO[bytes], numbers: list[int]) -> Iterator[bytes]:
-    """The rows with each cell's style number n written as numbers[n]; whole rows at a time."""
+def _restyled(chunks: Iterable[bytes], numbers: list[int]) -> Iterator[bytes]:
+    """The XML with each cell's style number n written as numbers[n]; whole rows at a time."""
     shown = [f' s="{n}"'.encode() for n in numbers]
 
     def renumbered(match: re.Match[bytes]) -> bytes:
         return match[1] + shown[int(match[2])]
 
     rest = b""
-    while chunk := source.read(COPY_CHUNK):
+    for chunk in chunks:
         chunk = rest + chunk
         end = chunk.rfind(b"</row>")
         cut = end + len(b"</row>") if end >= 0 else 0
         yield STYLE_NUMBER.sub(renumbered, chunk[:cut])
         rest = chunk[cut:]
     yield STYLE_NUMBER.sub(renumbered, rest)
+
+
+def _chunks(source: IO[bytes]) -> Iterator[bytes]:
+    """A file's bytes, COPY_CHUNK at a time."""
+    while chunk := source.read(COPY_CHUNK):
+        yield chunk
+
+
+def restyled_member(member: Deflated | None, numbers: list[int]) -> Deflated:
+    """A sheet another book deflated, with its style numbers n written as numbers[n] (beside it)."""
+    assert member is not None, "only a part's sheets are deflated"
+    path = Path(member.path)
+    return deflate(_restyled(inflate(path), numbers), path.with_name(path.name + ".restyled"))
 
 
 def _relationships(targets: list[tuple[str, str]], base: str) -> str:
