@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from pipeline.errors import DocumentRejected
-from pipeline.readers.docx_style_scan import _Scanned, style_sheet
+from pipeline.readers.docx_style_scan import _Index, style_sheet
 from pipeline.readers.docx_styles import StyleSheet
 from pipeline.readers.guards import DEFAULT_LIMITS
 from pipeline.readers.ooxml import W_NS
@@ -43,7 +43,7 @@ def both_ways(styles_xml: bytes) -> tuple[list[object], list[object], bool]:
     ids = sorted({i for i in ids if i})
     scanned_package = package_of(raw)
     data = scanned_package.checked_whole(STYLES)
-    pieces = data is not None and _Scanned.of(scanned_package, STYLES, data) is not None
+    pieces = data is not None and _Index.of(scanned_package, STYLES, data) is not None
     in_pieces = answers(style_sheet(package_of(raw), STYLES), ids)
     whole = answers(StyleSheet.from_tree(package_of(raw).tree(STYLES)), ids)
     return in_pieces, whole, pieces
