@@ -55,13 +55,15 @@ def style_sheet(package: Package, part: str | None) -> StyleSheet:
 # build each time. The index depends on nothing else (an index refused with an error is not kept).
 INDEXES_KEPT = 8
 _indexes: dict[tuple[bytes, Limits], _Index | None] = {}
+_UNSEEN = object()
 
 
 def _index_of(package: Package, part: str, data: bytes) -> _Index | None:
     """The part's index, or None when it must be parsed whole; built once for the same bytes."""
     key = (data, package.limits)
-    if key in _indexes:
-        return _indexes[key]
+    kept = _indexes.get(key, _UNSEEN)  # one lookup: another thread may clear the dict between two
+    if kept is not _UNSEEN:
+        return kept  # type: ignore[return-value]
     index = _Index.of(package, part, data)
     if len(_indexes) >= INDEXES_KEPT:
         _indexes.clear()  # a batch of many templates: start again (clear is atomic)
