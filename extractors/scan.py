@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from extractors.context.vi.zones import Zones
 from extractors.nonfigure.vi.rules import Blocked
-from extractors.prefix_scan import quick
 from pipeline.document import Document
+from pipeline.prefix_scan import quick
 
 MAX_SENTENCE_CHARS = 2000  # the longest sentence of the seeds and held-out texts is 1,198 characters
 SENTENCE_END = quick(re.compile(r"\n|[.!?…](?=\s+[^\s\w]|\s+[A-ZĐÂĂÊÔƠƯÀ-Ỹ]|\s*$)"))

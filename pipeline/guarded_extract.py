@@ -83,6 +83,10 @@ def check_budget(document: Document, limits: Limits) -> None:
     if len(document.text) > limits.max_chars:
         detail = f"{len(document.text):,} characters to search, at most {limits.max_chars:,}"
         raise DocumentRejected("E006_TOO_LARGE", document.path, detail)
+    runs = DIGIT_RUN.findall(document.text)  # in C: a report's numbers are far within every cap
+    few = len(runs) <= min(limits.max_number_tokens, limits.max_numbers_per_line)
+    if few and max(map(len, runs), default=0) <= limits.max_digit_run:
+        return  # no run too long, and too few numbers for any cap: the loop below would pass
     on_line = searched = 0
     for tokens, match in enumerate(DIGIT_RUN.finditer(document.text), 1):
         if match.end() - match.start() > limits.max_digit_run:

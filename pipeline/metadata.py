@@ -48,6 +48,7 @@ class _Text:
     key: str
     title: list[tuple[int, int]]  # (start, end) of the blocks before the first heading
     parts: list[tuple[str, int, int]]  # ("Phần thứ nhất", title start, title end) of each part
+    template: bool | None = None  # whether it reads as a template to fill in (asked twice: kept)
 
     def original(self, start: int, end: int) -> str:
         return self.text[start:end]
@@ -75,9 +76,11 @@ def _prepare(document: Document, header: Header) -> _Text:
 
 
 def _is_template(t: _Text) -> bool:
-    cues = _cues()["template"]
-    found = sum(1 for cue in cues["cues"] if re.search(cue, t.key, re.MULTILINE))
-    return found >= int(cues["min_cues"])
+    if t.template is None:
+        cues = _cues()["template"]
+        found = sum(1 for cue in cues["cues"] if re.search(cue, t.key, re.MULTILINE))
+        t.template = found >= int(cues["min_cues"])
+    return t.template
 
 
 def _news_date(t: _Text) -> re.Match[str] | None:

@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from pipeline.errors import DocumentRejected
-from pipeline.readers.docx_style_scan import _Scanned, style_sheet
+from pipeline.readers.docx_style_scan import _Index, style_sheet
 from pipeline.readers.docx_styles import StyleSheet
 from pipeline.readers.guards import DEFAULT_LIMITS
 from pipeline.readers.ooxml import W_NS
@@ -43,7 +43,7 @@ def both_ways(styles_xml: bytes) -> tuple[list[object], list[object], bool]:
     ids = sorted({i for i in ids if i})
     scanned_package = package_of(raw)
     data = scanned_package.checked_whole(STYLES)
-    pieces = data is not None and _Scanned.of(scanned_package, STYLES, data) is not None
+    pieces = data is not None and _Index.of(scanned_package, STYLES, data) is not None
     in_pieces = answers(style_sheet(package_of(raw), STYLES), ids)
     whole = answers(StyleSheet.from_tree(package_of(raw).tree(STYLES)), ids)
     return in_pieces, whole, pieces
@@ -164,3 +164,25 @@ def test_a_styles_part_the_pieces_cannot_vouch_for_is_refused_as_before(styles_x
     with pytest.raises(DocumentRejected) as refused:
         style_sheet(package_of(with_styles(docx_bytes(), styles_xml)), STYLES)
     assert refused.value.code == code
+
+
+def test_a_styles_part_seen_before_answers_the_same_and_names_its_own_file() -> None:
+    """The verdict and index kept for equal bytes change no answer, and an error still names the
+    file it happened in (each document parses the styles it asks for from its own bytes)."""
+    deep = b"<w:pPr>" + b"<w:x>" * 130 + b"</w:x>" * 130 + b"</w:pPr>"
+    styles_xml = styles(DEFAULTS + HEADING.replace(b'<w:pPr><w:outlineLvl w:val="0"/></w:pPr>', deep) + BASE)
+    raw = with_styles(docx_bytes(), styles_xml)
+    for name in ("first.docx", "second.docx"):
+        sheet = style_sheet(open_package(raw, name, DEFAULT_LIMITS), STYLES)
+        assert sheet.outline_level("Base") is None
+        with pytest.raises(DocumentRejected) as deep_style:
+            sheet.outline_level("H1")
+        assert deep_style.value.code == "E013_TOO_DEEP" and deep_style.value.path == name
+    malformed = with_styles(docx_bytes(), styles(HEADING + b"<w:style>"))
+    for name in ("first.docx", "second.docx"):
+        with pytest.raises(DocumentRejected) as refused:
+            style_sheet(open_package(malformed, name, DEFAULT_LIMITS), STYLES)
+        assert refused.value.code == "E005_CORRUPT" and refused.value.path == name
+    template, ids = docx_bytes(), ["Heading1", "Normal"]
+    first, second = (answers(style_sheet(package_of(template), STYLES), ids) for _ in "12")
+    assert first == second == answers(StyleSheet.from_tree(package_of(template).tree(STYLES)), ids)

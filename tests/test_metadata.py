@@ -80,14 +80,15 @@ def test_overrides_replace_fields_and_are_recorded() -> None:
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [("hoà", "hòa"), ("Thuý", "Thúy"), ("Uỷ ban", "Ủy ban"), ("khoẻ", "khỏe"), ("Hoà Bình", "Hòa Bình")],
+    [("hoà", "hòa"), ("Thuý", "Thúy"), ("Uỷ ban", "Ủy ban"), ("khoẻ", "khỏe"), ("Hoà Bình", "Hòa Bình"),
+     ("oà", "òa"), ("xã Hoà", "xã Hòa")],  # at the very start of the text, after a space
 )
 def test_old_and_new_tone_placement_share_a_matching_key(old: str, new: str) -> None:
     assert matching_key(old) == matching_key(new)
     assert len(matching_key(old)) == len(unicodedata.normalize("NFC", old))
 
 
-@pytest.mark.parametrize("word", ["quý", "hoàng", "thuyền", "Đắk", "hoa"])
+@pytest.mark.parametrize("word", ["quý", "hoàng", "thuyền", "Đắk", "hoa", "Quỳ", "QUÝ", "3oà", "uý5"])
 def test_matching_key_leaves_other_spellings_alone(word: str) -> None:
     assert new_tone_placement(word) == word
     assert matching_key("Đăk") != matching_key("Đắk")  # a different tone is a different word

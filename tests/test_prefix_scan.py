@@ -28,9 +28,9 @@ from extractors.count.vi.rules import lexicon as count_lexicon
 from extractors.money.vi.rules import lexicon as money_lexicon
 from extractors.nonfigure.vi.rules import WINDOW, compiled_patterns, digit_windows
 from extractors.numeral.vi.rules import grammar
-from extractors.prefix_scan import QuickPattern, _grouped, _same_ignoring_case, quick, spans_in
 from extractors.scan import SENTENCE_END
 from pipeline.document import canonical_text
+from pipeline.prefix_scan import QuickPattern, _grouped, _same_ignoring_case, quick, spans_in
 
 REPO = Path(__file__).resolve().parent.parent
 DIGIT_RUNS = quick(re.compile(r"\d+(?:[\s.,/:–-]{1,3}\d+)*"))  # the non-figure windows' first definition

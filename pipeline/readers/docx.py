@@ -45,6 +45,15 @@ _SKIPPED = {w(t) for t in ("del", "moveFrom", "pPr", "rPr", "txbxContent", "sdtP
 }
 
 
+# Clark names the walk compares every element with, built once (w() is a call each time).
+W_P, W_R, W_T, W_TBL, W_ALTCHUNK, W_SDT, W_SDTCONTENT, W_CUSTOMXML, W_PPR, W_RPR = map(
+    w, ("p", "r", "t", "tbl", "altChunk", "sdt", "sdtContent", "customXml", "pPr", "rPr"))
+W_SPACES = frozenset(map(w, ("tab", "ptab", "br", "cr")))  # one line per paragraph: shown as spaces
+W_NO_BREAK_HYPHEN, W_FOOTNOTE_REF, W_ENDNOTE_REF = map(
+    w, ("noBreakHyphen", "footnoteReference", "endnoteReference"))
+W_TXBX = w("txbxContent")
+
+
 MAX_COLUMNS = 63  # Word tables have at most 63 columns: a larger gridSpan is a broken or hostile file
 HEADING_MAX_CHARS = 200  # a longer paragraph in a heading style is body text styled by mistake
 
@@ -105,7 +114,7 @@ class _Walker:
 
     def paragraph(self, p: etree._Element) -> tuple[str, list[NoteRef]]:
         """The line a reader sees for a paragraph (marker + text) and where its notes are referenced."""
-        ppr = p.find(w("pPr"))
+        ppr = p.find(W_PPR)
         style = wval(ppr, "pStyle") or ""
         pieces: list[str] = []
         refs: list[NoteRef] = []
@@ -122,7 +131,7 @@ class _Walker:
     def heading_rank(self, p: etree._Element, text: str) -> int | None:
         """The section rank of a short paragraph in a Word heading style (Heading 1 ranks with
         "I.", Heading 2 with "1." …), for headings the writer did not number."""
-        ppr = p.find(w("pPr"))
+        ppr = p.find(W_PPR)
         level = wval(ppr, "outlineLvl")
         outline = int(level) if level is not None and level.isdigit() else self.styles.outline_level(
             wval(ppr, "pStyle") or "")
@@ -145,13 +154,13 @@ class _Walker:
     def _inline(self, node: etree._Element, style: str, pieces: list[str], refs: list[NoteRef]) -> None:
         for child in node:
             tag = child.tag
-            if tag == w("r"):
+            if tag == W_R:
                 self._run(child, style, pieces, refs)
             elif tag in _INLINE_CONTAINERS:
                 self._inline(child, style, pieces, refs)
 
     def _run(self, run: etree._Element, style: str, pieces: list[str], refs: list[NoteRef]) -> None:
-        rpr = run.find(w("rPr"))
+        rpr = run.find(W_RPR)
         if is_on(rpr, "vanish"):
             return
         font = run_font(rpr) or self.styles.font(wval(rpr, "rStyle") or "", style)
@@ -159,18 +168,18 @@ class _Walker:
         capitals = is_on(rpr, "caps")
         for child in run:
             tag = child.tag
-            if tag == w("t"):
+            if tag == W_T:
                 text = child.text or ""
                 if encoding:
                     self.encodings.add(encoding)
                     text = to_unicode(text, encoding, capitals=is_capitals_font(font))
                 pieces.append(text.upper() if capitals else text)
-            elif tag in (w("tab"), w("ptab"), w("br"), w("cr")):
+            elif tag in W_SPACES:
                 pieces.append(" ")  # one line per paragraph: tabs and line breaks become spaces
-            elif tag == w("noBreakHyphen"):
+            elif tag == W_NO_BREAK_HYPHEN:
                 pieces.append("-")
-            elif tag in (w("footnoteReference"), w("endnoteReference")):
-                kind = "footnote" if tag == w("footnoteReference") else "endnote"
+            elif tag in (W_FOOTNOTE_REF, W_ENDNOTE_REF):
+                kind = "footnote" if tag == W_FOOTNOTE_REF else "endnote"
                 refs.append(NoteRef(kind, child.get(w("id"), ""), sum(map(len, pieces))))
 
     def note_text(self, note: etree._Element) -> str:
@@ -185,10 +194,10 @@ class _Walker:
 def _text_boxes(paragraph: etree._Element) -> Iterator[etree._Element]:
     """The text boxes anchored in a paragraph; a box drawn twice (DrawingML and its VML
     fallback inside mc:AlternateContent) is given once."""
-    for box in paragraph.iter(w("txbxContent")):
+    for box in paragraph.iter(W_TXBX):
         if any(a.tag == f"{{{MC_NS}}}Fallback" for a in box.iterancestors()):
             continue
-        if any(a.tag == w("txbxContent") for a in box.iterancestors()):
+        if any(a.tag == W_TXBX for a in box.iterancestors()):
             continue  # a box inside a box comes with its outer box
         yield box
 
@@ -197,14 +206,15 @@ def _body_items(body: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables of the body in order, looking inside content controls; the
     paragraphs of a text box follow the paragraph it is anchored in, so nothing is lost."""
     for child in body:
-        if child.tag == w("p"):
+        tag = child.tag
+        if tag == W_P:
             yield child
             for box in _text_boxes(child):
                 yield from _body_items(box)
-        elif child.tag in (w("tbl"), w("altChunk")):
+        elif tag in (W_TBL, W_ALTCHUNK):
             yield child
-        elif child.tag in (w("sdt"), w("customXml")):
-            content = child.find(w("sdtContent")) if child.tag == w("sdt") else child
+        elif tag in (W_SDT, W_CUSTOMXML):
+            content = child.find(W_SDTCONTENT) if tag == W_SDT else child
             if content is not None:
                 yield from _body_items(content)
 
@@ -298,7 +308,7 @@ def read_docx(path: Path, raw: bytes, sha256: str, package: Package | None = Non
     table_index = 0
     unread_chunks = 0
     for item in _body_items(parts.body):
-        if item.tag == w("altChunk"):
+        if item.tag == W_ALTCHUNK:
             items = _chunk(parts, item, path.name)
             unread_chunks += items is None
             for kind, content in items or []:
@@ -309,7 +319,7 @@ def read_docx(path: Path, raw: bytes, sha256: str, package: Package | None = Non
                 else:
                     out.add(content)  # type: ignore[arg-type]
             continue
-        if item.tag == w("tbl"):
+        if item.tag == W_TBL:
             table_index += 1
             for text, cell in describe_cells(_grid(item, walker), table_index):
                 out.add(text, kind="table_cell", cell=cell)

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 
 from pipeline.readers.docx_styles import StyleSheet, font_of, is_default_paragraph
+from pipeline.readers.guards import Limits
 from pipeline.readers.ooxml import W_NS, w
 from pipeline.readers.package import Package
 
@@ -41,25 +43,46 @@ def style_sheet(package: Package, part: str | None) -> StyleSheet:
     if part is None:
         return StyleSheet.from_tree(None)
     data = package.checked_whole(part)
-    scanned = _Scanned.of(package, part, data) if data is not None else None
-    if scanned is None:
+    index = _index_of(package, part, data) if data is not None else None
+    if index is None or data is None:
         return StyleSheet.from_tree(package.tree(part))
-    return StyleSheet(scanned.element, scanned.default_paragraph, scanned.default_font)
+    scanned = _Scanned(package, part, data, index)
+    return StyleSheet(scanned.element, index.default_paragraph, index.default_font)
 
 
-class _Scanned:
-    """The spans of a styles.xml's w:style elements by id, each parsed when first asked for."""
+# The index of a styles part, by its bytes and the caps it was held to: a batch written from one
+# template (every python-docx report) carries the same 350 KB styles.xml, whose index took 4 ms to
+# build each time. The index depends on nothing else (an index refused with an error is not kept).
+INDEXES_KEPT = 8
+_indexes: dict[tuple[bytes, Limits], _Index | None] = {}
+_UNSEEN = object()
 
-    def __init__(self, package: Package, part: str, data: bytes, root_tag: bytes) -> None:
-        self.package, self.part, self.data, self.root_tag = package, part, data, root_tag
-        self.spans: dict[str, tuple[int, int]] = {}
-        self.parsed: dict[str, etree._Element] = {}
-        self.default_paragraph = ""
-        self.default_font = ""
+
+def _index_of(package: Package, part: str, data: bytes) -> _Index | None:
+    """The part's index, or None when it must be parsed whole; built once for the same bytes."""
+    key = (data, package.limits)
+    kept = _indexes.get(key, _UNSEEN)  # one lookup: another thread may clear the dict between two
+    if kept is not _UNSEEN:
+        return kept  # type: ignore[return-value]
+    index = _Index.of(package, part, data)
+    if len(_indexes) >= INDEXES_KEPT:
+        _indexes.clear()  # a batch of many templates: start again (clear is atomic)
+    _indexes[key] = index
+    return index
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Where each w:style element of a styles.xml stands, and the defaults; bytes, no trees."""
+
+    root_tag: bytes
+    spans: dict[str, tuple[int, int]]  # (start, end) of the last w:style of each id
+    default_paragraph: str
+    default_font: str
 
     @classmethod
-    def of(cls, package: Package, part: str, data: bytes) -> _Scanned | None:
-        """The scanned sheet, or None when the bytes may be cut otherwise than the tree (parse whole)."""
+    def of(cls, package: Package, part: str, data: bytes) -> _Index | None:
+        """The index, or None when the bytes may be cut otherwise than the tree (parse whole)."""
         found = ROOT.match(data)
         if found is None or found.group(1).endswith(b"/>"):
             return None
@@ -73,46 +96,68 @@ class _Scanned:
             return None
         if any(uri == W_NS for prefix, uri in names.items() if prefix != "w"):
             return None
-        sheet = cls(package, part, data, root_tag)
-        return sheet if sheet._index(body) and sheet._defaults(body) else None
+        spans = _style_spans(package, part, data, root_tag, body)
+        if spans is None:
+            return None
+        default_font = _default_font(package, part, data, root_tag, body)
+        if default_font is None:
+            return None
+        return cls(root_tag, spans[0], spans[1], default_font)
 
-    def _index(self, body: int) -> bool:
-        """Each w:style's span, and its id, type and default from its start tag (one small parse)."""
-        spans = _elements(self.data, b"style", body)
-        if spans is None or any(later[0] < span[2] for span, later in itertools.pairwise(spans)):
-            return False  # an unclosed w:style, or one inside another: the tree says what that means
-        tags = b"".join(_empty(self.data[start:tag_end]) for start, tag_end, _ in spans)
-        for style, (start, _, end) in zip(self._parse(tags), spans, strict=True):
-            style_id = style.get(w("styleId"), "")
-            self.spans[style_id] = (start, end)
-            if is_default_paragraph(style):
-                self.default_paragraph = style_id
-        return True
 
-    def _defaults(self, body: int) -> bool:
-        """The document's default font, from w:docDefaults when it is the root's first child."""
-        found = _elements(self.data, b"docDefaults", body)
-        if not found:
-            return found is not None
-        start, _, end = found[0]
-        if len(found) > 1 or self.data[body:start].strip():
-            return False  # elsewhere than first: only the tree can tell whether it is the root's child
-        [defaults] = self._parse(self.data[start:end])
-        self.default_font = font_of(defaults.find(f"{w('rPrDefault')}/{w('rPr')}"))
-        return True
+def _style_spans(
+    package: Package, part: str, data: bytes, root_tag: bytes, body: int
+) -> tuple[dict[str, tuple[int, int]], str] | None:
+    """Each w:style's span by id, and the default paragraph style, from the start tags (one small
+    parse); None for an unclosed w:style or one inside another (the tree says what that means)."""
+    elements = _elements(data, b"style", body)
+    if elements is None or any(later[0] < span[2] for span, later in itertools.pairwise(elements)):
+        return None
+    tags = b"".join(_empty(data[start:tag_end]) for start, tag_end, _ in elements)
+    spans: dict[str, tuple[int, int]] = {}
+    default_paragraph = ""
+    for style, (start, _, end) in zip(_parse(package, part, root_tag, tags), elements, strict=True):
+        style_id = style.get(w("styleId"), "")
+        spans[style_id] = (start, end)
+        if is_default_paragraph(style):
+            default_paragraph = style_id
+    return spans, default_paragraph
+
+
+def _default_font(package: Package, part: str, data: bytes, root_tag: bytes, body: int) -> str | None:
+    """The document's default font, from w:docDefaults when it is the root's first child; None
+    when it stands elsewhere (only the tree can tell whether it is the root's child)."""
+    found = _elements(data, b"docDefaults", body)
+    if not found:
+        return None if found is None else ""
+    start, _, end = found[0]
+    if len(found) > 1 or data[body:start].strip():
+        return None
+    [defaults] = _parse(package, part, root_tag, data[start:end])
+    return font_of(defaults.find(f"{w('rPrDefault')}/{w('rPr')}"))
+
+
+class _Scanned:
+    """A document's styles part cut by its index: each w:style parsed the first time it is asked for."""
+
+    def __init__(self, package: Package, part: str, data: bytes, index: _Index) -> None:
+        self.package, self.part, self.data, self.index = package, part, data, index
+        self.parsed: dict[str, etree._Element] = {}
 
     def element(self, style_id: str) -> etree._Element | None:
         """The w:style element of that id, parsed the first time it is asked for."""
         if style_id not in self.parsed:
-            span = self.spans.get(style_id)
+            span = self.index.spans.get(style_id)
             if span is None:
                 return None
-            [self.parsed[style_id]] = self._parse(self.data[span[0] : span[1]])
+            [self.parsed[style_id]] = _parse(self.package, self.part, self.index.root_tag,
+                                             self.data[span[0] : span[1]])
         return self.parsed[style_id]
 
-    def _parse(self, pieces: bytes) -> list[etree._Element]:
-        """Elements cut from the part, parsed inside the root's own start tag (its namespaces)."""
-        return list(self.package.fragment(self.part, self.root_tag + pieces + ROOT_END))
+
+def _parse(package: Package, part: str, root_tag: bytes, pieces: bytes) -> list[etree._Element]:
+    """Elements cut from the part, parsed inside the root's own start tag (its namespaces)."""
+    return list(package.fragment(part, root_tag + pieces + ROOT_END))
 
 
 def _elements(data: bytes, name: bytes, begin: int) -> list[tuple[int, int, int]] | None:

@@ -127,17 +127,27 @@ def split_kind(text: str) -> tuple[str | None, str]:
     whole text as a name as well, since "Quan Hoa" may be huyện Quan Hóa.
     """
     text = " ".join(unicodedata.normalize("NFC", text).split())
-    lang = language()
-    for kind in lang.kinds:
-        for abbreviation in sorted(kind.abbreviations, key=len, reverse=True):
-            rest = text[len(abbreviation) :]
-            spaced = abbreviation.endswith(".") or rest[:1].isspace()
-            if text.startswith(abbreviation) and rest.strip() and spaced:
-                return kind.kind, rest.strip()
+    abbreviations, words = _kind_openers()
+    for kind_name, abbreviation in abbreviations:
+        rest = text[len(abbreviation) :]
+        spaced = abbreviation.endswith(".") or rest[:1].isspace()
+        if text.startswith(abbreviation) and rest.strip() and spaced:
+            return kind_name, rest.strip()
     key = matching_key(text)
     plain = strip_diacritics(key) if is_plain(text) else None
-    words = sorted(((matching_key(w), k.kind) for k in lang.kinds for w in k.words), key=lambda p: -len(p[0]))
     for word, kind_name in words:
         if key.startswith(word + " ") or (plain and plain.startswith(strip_diacritics(word) + " ")):
             return kind_name, text[len(word) + 1 :].strip()
     return None, text
+
+
+@cache
+def _kind_openers() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """What split_kind tries, in its order: (kind, abbreviation), longest first within each kind,
+    and (matching key of a kind word, kind), longest first; worked out once, not per name."""
+    lang = language()
+    abbreviations = [
+        (kind.kind, a) for kind in lang.kinds for a in sorted(kind.abbreviations, key=len, reverse=True)
+    ]
+    words = sorted(((matching_key(w), k.kind) for k in lang.kinds for w in k.words), key=lambda p: -len(p[0]))
+    return abbreviations, words

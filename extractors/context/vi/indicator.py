@@ -32,7 +32,7 @@ from typing import Protocol
 
 from extractors.context.vi.rules import cues
 from extractors.data import alternation, load_tsv, load_yaml
-from extractors.prefix_scan import quick
+from pipeline.prefix_scan import quick
 
 TOKEN = re.compile(r"[“”\"«»]|[^\W_]+(?:[’'-][^\W_]+)*|[^\w\s]")
 OPEN_QUOTES = "“«"

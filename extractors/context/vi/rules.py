@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
-from extractors.prefix_scan import quick
+from pipeline.prefix_scan import quick
 
 
 def _words_re(words: list[str]) -> str:

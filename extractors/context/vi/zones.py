@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from extractors.context.vi.rules import BULLET_LINE, cues, plan_cues
 from extractors.data import alternation, load_yaml
-from extractors.prefix_scan import quick
+from pipeline.prefix_scan import quick
 
 SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 FOOTNOTE_LINE = re.compile(rf"(?m)^[ \t]*([{SUPERSCRIPT}]+)[^\n]*")

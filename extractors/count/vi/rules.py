@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from extractors.count.vi.segment import WINDOW_WORDS, first_word_length
 from extractors.data import alternation, load_tsv, load_yaml
-from extractors.prefix_scan import quick
+from pipeline.prefix_scan import quick
 
 ACRONYM = re.compile(r"[A-ZĐ]{2,6}")  # "2 HTX", "15 CCB": an acronym counts like a noun
 ROMAN = re.compile(r"[IVXLCDM]+")  # "khóa XII": a Roman numeral is an ordinal, not a noun

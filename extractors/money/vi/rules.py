@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from extractors.data import alternation, load_yaml
-from extractors.prefix_scan import quick
+from pipeline.prefix_scan import quick
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
-from extractors.prefix_scan import quick, spans_in
+from pipeline.prefix_scan import quick, spans_in
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from extractors.data import alternation, load_yaml
-from extractors.prefix_scan import quick
+from pipeline.prefix_scan import quick
 
 DIGITS = r"\d+(?:[.,]\d+)*"  # any digit run with separators: what non-figure rules look at
 SPACES = "[ \u00a0\u202f]"  # a space, a no-break space or a narrow no-break space between thousands
