@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -65,6 +66,25 @@ _INSERT_TEXT = document_texts.insert()
 _INSERT_FIGURES = figures.insert()
 _SAID = sa.select(figures.c.kind, figures.c.value).where(figures.c.document_id == sa.bindparam("document_id"))
 _SETTLED = documents.update().where(documents.c.id == sa.bindparam("document_id"))
+
+
+def _insert_figures(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """A document's figure rows in one executemany. On SQLite the values go to the driver as plain
+    tuples, each through the very bind processor SQLAlchemy would apply (JSON, exact decimals):
+    the same rows for a third of the CPU of SQLAlchemy's per-row parameter handling."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(_INSERT_FIGURES, rows)
+        return
+    sql, pairs = _driver_insert(conn.dialect, tuple(rows[0]))
+    conn.exec_driver_sql(sql, [tuple(row[k] if p is None else p(row[k]) for k, p in pairs) for row in rows])
+
+
+@functools.lru_cache(maxsize=8)
+def _driver_insert(dialect: sa.Dialect, keys: tuple[str, ...]) -> tuple[str, list[tuple[str, Any]]]:
+    """The figures INSERT compiled once for `keys`, and each position's key and bind processor."""
+    compiled = _INSERT_FIGURES.compile(dialect=dialect, column_keys=list(keys))
+    order = compiled.positiontup or []
+    return compiled.string, [(k, figures.c[k].type._cached_bind_processor(dialect)) for k in order]
 
 
 class SqlStore(UnitsStore, TeachingStore, PagesStore):
@@ -264,7 +284,7 @@ class SqlStore(UnitsStore, TeachingStore, PagesStore):
         for row in rows:
             row["document_id"] = document_id
         if rows:
-            conn.execute(_INSERT_FIGURES, rows)
+            _insert_figures(conn, rows)
         inserted = {**values, "id": document_id}
         replacement = self._settle_replacements(conn, document_id, document.text, inserted, dirty)
         status: LoadStatus = "loaded"
