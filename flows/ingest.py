@@ -28,7 +28,7 @@ from prefect.types._datetime import now
 from prefect.utilities.annotations import opaque
 
 from pipeline import stages
-from pipeline.document import Document
+from pipeline.document import FLAG_OCR, Document
 from pipeline.faults import is_transient
 from pipeline.inbox import Inbox, claim_all, inbox_lock
 from pipeline.run_report import counts, outcome_rows, stage_seconds, summary_markdown
@@ -49,6 +49,31 @@ def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
 
 
 CACHE_DAYS = 7
+# A read is kept in the cache only when repeating it would cost more than keeping it: a .docx or a
+# text PDF reads in tens of milliseconds, about what pickling it into the result storage and reading
+# it back cost; OCR, LibreOffice's conversion of a .doc, or any read this slow, costs seconds.
+READ_CACHE_SECONDS_ENV = "TONGHOP_READ_CACHE_SECONDS"
+READ_CACHE_SECONDS = 1.0  # reads at least this long (wall clock, in the child) are kept
+COSTLY_FORMATS = ("doc", "image")  # read through LibreOffice or by OCR: always worth keeping
+
+
+def read_cache_seconds() -> float:
+    """The read time from which a read is kept (`TONGHOP_READ_CACHE_SECONDS`; 0 keeps every read)."""
+    value = os.environ.get(READ_CACHE_SECONDS_ENV, "")
+    try:
+        return max(0.0, float(value)) if value.strip() else READ_CACHE_SECONDS
+    except ValueError:
+        return READ_CACHE_SECONDS
+
+
+def worth_caching(document: Document, read_seconds: float) -> bool:
+    """A read that was costly (OCR, a .doc through LibreOffice, a slow read) is worth keeping; a
+    cheap one is cheaper to repeat than to store and read back."""
+    return (
+        FLAG_OCR in document.flags
+        or document.format in COSTLY_FORMATS
+        or read_seconds >= read_cache_seconds()
+    )
 
 
 def read_cache_key(claimed: Claimed) -> str:
@@ -61,9 +86,10 @@ def prepare_through_cache(claimed: Claimed, cache: ResultStore) -> stages.Extrac
     """Read and extract one file in one child, or, if this content was read before, take the
     document from Prefect's result storage and only extract it; then map its figures.
 
-    Only documents that read are kept: a refusal costs little to repeat, and a file that timed
-    out on a busy machine deserves a second try. A document that read is kept even if its
-    extraction then failed: the next try (after an extractor fix) need not read it again.
+    Only documents that read, and whose read was costly (`worth_caching`), are kept: a refusal
+    costs little to repeat, a file that timed out on a busy machine deserves a second try, and a
+    .docx reads again faster than it is stored and read back. A document that read is kept even if
+    its extraction then failed: the next try (after an extractor fix) need not read it again.
     """
     key = read_cache_key(claimed)
     started = time.perf_counter()
@@ -75,7 +101,9 @@ def prepare_through_cache(claimed: Claimed, cache: ResultStore) -> stages.Extrac
         item = stages.Extracted(claimed, document, [], timings={"read_cache": time.perf_counter() - started})
         return stages.normalise_stage(stages.extract_stage(item))
 
-    def keep(document: Document) -> None:
+    def keep(document: Document, read_seconds: float) -> None:
+        if not worth_caching(document, read_seconds):
+            return
         read = stages.Extracted(claimed, dataclasses.replace(document), [])
         cache.write(read, key=key, expiration=now("UTC") + timedelta(days=CACHE_DAYS))
 

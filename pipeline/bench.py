@@ -147,11 +147,13 @@ def bench_distinct(folder: Path, runs: int) -> None:
           f"each: {mb * 1000:.0f} KB in {seconds:.3f} s of CPU  →  {mb / seconds:.2f} MB/s")
 
 
-def bench_flow(samples: Path, docs: int = 1000, per_task: int = 0) -> None:
+def bench_flow(samples: Path, docs: int = 1000, per_task: int = 0, runners: str = "") -> None:
     """End-to-end: a batch generated from the samples through the inbox flow (pipeline/bench_flow.py)."""
+    from pipeline.bench_flow import RUNNERS
     from pipeline.bench_flow import bench_flow as run_flow_bench
 
-    run_flow_bench(docs, per_task=per_task)
+    chosen = tuple(r for r in runners.split(",") if r) or RUNNERS
+    run_flow_bench(docs, per_task=per_task, runners=chosen)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--per-task", type=int, default=0, help="documents per Prefect task run (default: the flow's own)"
     )
+    ap.add_argument(
+        "--runners", default="", help="flow part: which of plain,prefect,dask to run (default: all three)"
+    )
     a = ap.parse_args(argv)
     if a.part in ("ingest", "all"):
         from pipeline.bench_ingest import bench_ingest
@@ -180,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
 
         bench_pdf(a.samples, a.pages)
     if a.part in ("flow", "all"):
-        bench_flow(a.samples, a.docs, a.per_task)
+        bench_flow(a.samples, a.docs, a.per_task, a.runners)
     if a.part in ("scale", "all"):  # a district's 3,000 reports (the review page's size in issue 15);
         from pipeline.bench_scale import main as bench_scale  # `make bench-scale` goes to 10k and 100k
 

@@ -88,21 +88,42 @@ def run_flow(inbox_root: Path, store_url: str, **options: Any) -> dict[str, Any]
     return ingest_inbox(str(inbox_root), store=store_url, settle_seconds=0, **options)
 
 
+def api_server_cpu() -> float:
+    """CPU seconds so far of the Prefect API server this process started (the test harness's
+    subprocess, not reaped until the end, so `children_cpu` misses it); 0 when there is none."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "uvicorn" in " ".join(child.cmdline()) or "prefect" in child.name():
+                times = child.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
 def timed(label: str, docs: int, run: Callable[[], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
-    """Run, then print documents/s, the CPU a document cost (this process and every child it reaped:
-    readers, Dask workers) and the load average, since the cores may be shared."""
+    """Run, then print documents/s, the CPU a document cost (this process, every child it reaped:
+    readers, Dask workers, and the Prefect API server) and the load average, since the cores may be
+    shared."""
     from pipeline.bench_ingest import children_cpu, load_note
     from pipeline.zygote import shutdown
 
-    started, cpu, children = time.perf_counter(), time.process_time(), children_cpu()
+    started, cpu = time.perf_counter(), time.process_time()
+    children, server = children_cpu(), api_server_cpu()
     result = run()
     wall = time.perf_counter() - started
     shutdown()  # reaps this process's zygote, so its readers' CPU is counted
     cpu, children = time.process_time() - cpu, children_cpu() - children
+    server = api_server_cpu() - server
+    total = cpu + children + server
     print(
         f"flow: {label:<26} {wall:7.1f} s  {docs / wall:5.2f} documents/s   outcomes {result['counts']}\n"
         f"flow:   CPU a document: this process {1000 * cpu / docs:.0f} ms + children "
-        f"{1000 * children / docs:.0f} ms (zygote start included)  [{load_note()}]"
+        f"{1000 * children / docs:.0f} ms (zygote start included) + API server {1000 * server / docs:.0f} ms"
+        f" = {1000 * total / docs:.0f} ms  [{load_note()}]"
     )
     return wall, result
 
@@ -113,8 +134,18 @@ def stage_line(result: dict[str, Any]) -> str:
     return "  ".join(f"{s} {seconds.get(s, 0):.0f} s ({seconds.get(s, 0) / total:.0%})" for s in STAGES)
 
 
-def bench_flow(docs: int = 1000, workdir: Path | None = None, threads: int = 0, per_task: int = 0) -> None:
-    """Print documents/s and Prefect's share of the time for the local and the Dask runner."""
+RUNNERS = ("plain", "prefect", "dask")
+
+
+def bench_flow(
+    docs: int = 1000,
+    workdir: Path | None = None,
+    threads: int = 0,
+    per_task: int = 0,
+    runners: tuple[str, ...] = RUNNERS,
+) -> None:
+    """Print documents/s and Prefect's share of the time for the local and the Dask runner
+    (`runners`: which of plain, prefect, dask to run)."""
     from flows.serve import quiet_prefect_environment, tuned_server_environment
 
     quiet_prefect_environment()
@@ -145,34 +176,42 @@ def bench_flow(docs: int = 1000, workdir: Path | None = None, threads: int = 0, 
     results_dir = workdir / "prefect-results"
     shutil.rmtree(results_dir, ignore_errors=True)
     with temporary_settings({PREFECT_RESULTS_LOCAL_STORAGE_PATH: results_dir}), prefect_test_harness(120):
-        plain_wall, plain = timed(
-            "plain (no Prefect)",
-            docs,
-            lambda: run_plain(fresh_inbox(batch, workdir / "inbox"), store("plain"), threads),
-        )
-        print(f"flow:   inside stages: {stage_line(plain)}")
-        local_wall, local = timed(
-            "prefect, thread runner",
-            docs,
-            lambda: run_flow(
-                fresh_inbox(batch, workdir / "inbox"), store("local"), threads=threads, per_task=per_task
-            ),
-        )
-        print(f"flow:   inside stages: {stage_line(local)}")
-        share = max(0.0, 1 - plain_wall / local_wall)
-        per_run = (local_wall - plain_wall) / task_runs * 1000
-        print(
-            f"flow:   Prefect overhead {share:.0%} of the run "
-            f"({local_wall - plain_wall:.1f} s over plain; ≈{per_run:.0f} ms of wall time per task run)"
-        )
-        shutil.rmtree(results_dir, ignore_errors=True)  # no cache hits from the previous run
-        dask_wall, dask = timed(
-            "prefect, Dask 2 workers",
-            docs,
-            lambda: run_flow(
-                fresh_inbox(batch, workdir / "inbox"), store("dask"), workers=2, per_task=per_task
-            ),
-        )
-        print(f"flow:   inside stages: {stage_line(dask)}")
-        print(f"flow:   Dask run vs plain threads: {dask_wall / plain_wall:.2f}× the wall time")
+        walls: dict[str, float] = {}
+        if "plain" in runners:
+            walls["plain"], plain = timed(
+                "plain (no Prefect)",
+                docs,
+                lambda: run_plain(fresh_inbox(batch, workdir / "inbox"), store("plain"), threads),
+            )
+            print(f"flow:   inside stages: {stage_line(plain)}")
+        if "prefect" in runners:
+            walls["prefect"], local = timed(
+                "prefect, thread runner",
+                docs,
+                lambda: run_flow(
+                    fresh_inbox(batch, workdir / "inbox"), store("local"), threads=threads, per_task=per_task
+                ),
+            )
+            print(f"flow:   inside stages: {stage_line(local)}")
+        if "plain" in walls and "prefect" in walls:
+            plain_wall, local_wall = walls["plain"], walls["prefect"]
+            share = max(0.0, 1 - plain_wall / local_wall)
+            per_run = (local_wall - plain_wall) / task_runs * 1000
+            print(
+                f"flow:   Prefect overhead {share:.0%} of the run "
+                f"({local_wall - plain_wall:.1f} s over plain; ≈{per_run:.0f} ms of wall time per task run)"
+            )
+        if "dask" in runners:
+            shutil.rmtree(results_dir, ignore_errors=True)  # no cache hits from the previous run
+            walls["dask"], dask = timed(
+                "prefect, Dask 2 workers",
+                docs,
+                lambda: run_flow(
+                    fresh_inbox(batch, workdir / "inbox"), store("dask"), workers=2, per_task=per_task
+                ),
+            )
+            print(f"flow:   inside stages: {stage_line(dask)}")
+            if "plain" in walls:
+                ratio = walls["dask"] / walls["plain"]
+                print(f"flow:   Dask run vs plain threads: {ratio:.2f}× the wall time")
     shutil.rmtree(workdir, ignore_errors=True)

@@ -12,6 +12,13 @@ the extraction themselves. Here one child does both, and the guarantees of two c
   phase's code: E014 for a reader fault, E015 for an extractor fault, E008 over time in either;
 * the memory limit (RLIMIT_AS) is the same for both phases, as it was for both children.
 
+The child also maps the figures to the indicator catalogue once they are found (`map_figures`,
+the packaged catalogue, as the parent would): that work then runs beside the other children instead
+of in the parent, whose threads share one interpreter lock. A mapping that fails is left to the
+parent (the file is not refused for it); the parent maps again with the store's catalogue when
+officers taught it something (`stages._map_with`). The read line says how long the read took, which
+is what the flow's read cache goes by (a cheap read is not worth keeping).
+
 `read_in_child` and `extract_in_child` still run one phase each (the flow extracts a document
 taken from its read cache that way).
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 import json
 import resource
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +37,7 @@ from typing import IO, Any
 from pipeline.document import Document
 from pipeline.errors import DocumentRejected
 from pipeline.figure import Figure
+from pipeline.normalise.mapping import Mapping
 from pipeline.readers.guards import DEFAULT_LIMITS, Limits, set_limits
 
 TASK = "read_extract"  # the zygote's name for this child's work
@@ -37,11 +46,14 @@ TASK = "read_extract"  # the zygote's name for this child's work
 @dataclass(slots=True)
 class ChildResult:
     """What one read-and-extract child gave: the document if it read, its figures if they were found,
-    else the rejection of the phase that failed (a document that read is kept for the read cache)."""
+    else the rejection of the phase that failed (a document that read is kept for the read cache);
+    the figures' indicator mappings when the child made them; the read's wall-clock seconds."""
 
     document: Document | None
     figures: list[Figure] | None
     rejected: DocumentRejected | None
+    indicators: list[Mapping] | None = None
+    read_seconds: float = 0.0
 
 
 def extract_limits(limits: Limits) -> Limits:
@@ -76,11 +88,12 @@ def outcome_of(
     lines = out.split(b"\n")[:-1]  # a line is complete once its newline is written
     phases = (("read", limits), ("extract", extract_limits(limits)))
     document: Document | None = None
+    read_seconds = 0.0
     for (phase, phase_limits), line in zip(phases, [*lines, None, None], strict=False):
         if line is None and timed_out:
             wall = limits.wall_seconds + limits.extract_wall_seconds
             rejected = DocumentRejected("E008_TIMEOUT", name, f"no result after {wall:g} s ({phase})")
-            return ChildResult(document, None, rejected)
+            return ChildResult(document, None, rejected, read_seconds=read_seconds)
         try:
             # A phase with no line died in it: its exit status says how (signal, limit, crash).
             payload = child_payload(returncode if line is None else 0, line or b"", log_tail, name,
@@ -88,14 +101,25 @@ def outcome_of(
             if phase == "read":
                 document = Document.from_record(payload["document"])
                 document.path = name
+                read_seconds = float(payload.get("seconds", 0.0))
             else:
-                return ChildResult(document, [figure_from_record(f) for f in payload["figures"]], None)
+                found = [figure_from_record(f) for f in payload["figures"]]
+                return ChildResult(document, found, None, _mappings(payload, found), read_seconds)
         except DocumentRejected as rejected:
-            return ChildResult(document, None, rejected)
+            return ChildResult(document, None, rejected, read_seconds=read_seconds)
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             detail = f"bad result: {type(error).__name__}"
-            return ChildResult(document, None, DocumentRejected(CRASH_CODES[phase], name, detail))
+            rejected = DocumentRejected(CRASH_CODES[phase], name, detail)
+            return ChildResult(document, None, rejected, read_seconds=read_seconds)
     raise AssertionError("unreachable: the extract phase always returns")
+
+
+def _mappings(payload: dict[str, Any], found: list[Figure]) -> list[Mapping] | None:
+    """The child's mapping of each figure, or None (none made, or not one a figure): the parent maps."""
+    rows = payload.get("indicators")
+    if not isinstance(rows, list) or len(rows) != len(found):
+        return None
+    return [Mapping(str(code), float(score), str(role), str(extra)) for code, score, role, extra in rows]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,8 +137,9 @@ def report_both(path: str, limits: Limits, result: IO[str], reused: bool = False
         signal.setitimer(signal.ITIMER_REAL, limits.wall_seconds)  # SIGALRM ends the child: E008
         from pipeline.readers import read_document
 
+        started = time.perf_counter()
         document = read_document(Path(path))
-        line: dict[str, Any] = {"document": document.to_record()}
+        line: dict[str, Any] = {"document": document.to_record(), "seconds": time.perf_counter() - started}
     except BaseException as error:  # every fault, whatever it is, becomes a code
         _write_line(result, rejection(error, "read"))
         return False
@@ -124,11 +149,25 @@ def report_both(path: str, limits: Limits, result: IO[str], reused: bool = False
         document.path = Path(path).name
         from pipeline.guarded_extract import extract_document
 
-        payload: dict[str, Any] = {"figures": [f.to_record() for f in extract_document(document, limits)]}
+        found = extract_document(document, limits)
+        payload: dict[str, Any] = {"figures": [f.to_record() for f in found]}
     except BaseException as error:
         payload = rejection(error, "extract")
+    else:
+        payload["indicators"] = _mapped(document, found)
     _write_line(result, payload)
     return "rejected" not in payload
+
+
+def _mapped(document: Document, found: list[Figure]) -> list[list[Any]] | None:
+    """Each figure's mapping to the packaged catalogue as a JSON row; None if mapping failed (the
+    parent then maps, and meets the same fault where it always did)."""
+    try:
+        from pipeline.normalise import map_figures
+
+        return [list(mapping) for mapping in map_figures(document, found)]
+    except Exception:
+        return None
 
 
 def _extraction_clock(limits: Limits) -> None:

@@ -158,11 +158,12 @@ def extract_stage(item: Extracted | Rejected) -> Extracted | Rejected:
 
 
 def read_extract_stage(
-    claimed: Claimed, on_read: Callable[[Document], None] | None = None
+    claimed: Claimed, on_read: Callable[[Document, float], None] | None = None
 ) -> Extracted | Rejected:
     """Read the untrusted file and find its figures in ONE limited child (half the sandbox's CPU of
-    a child per phase), each phase with its own limits and codes; `on_read` is handed the document
-    as soon as it has read, even if extraction then fails (the flow caches it)."""
+    a child per phase), each phase with its own limits and codes; the child also maps the figures
+    to the catalogue. `on_read` is handed the document and the read's seconds as soon as it has
+    read, even if extraction then fails (the flow may cache it)."""
     started = time.perf_counter()
     try:
         result = read_and_extract_in_child(claimed.path)
@@ -172,16 +173,16 @@ def read_extract_stage(
     if result.document is not None:
         result.document.path = claimed.name  # the name as submitted, not its place in processing/
         if on_read is not None:
-            on_read(result.document)
+            on_read(result.document, result.read_seconds)
     if result.rejected is not None:
         return Rejected(claimed, result.rejected.code, result.rejected.message(), timings)
     assert result.document is not None and result.figures is not None
-    return Extracted(claimed, result.document, result.figures, timings=timings)
+    return Extracted(claimed, result.document, result.figures, result.indicators, timings=timings)
 
 
 def normalise_stage(item: Extracted | Rejected) -> Extracted | Rejected:
-    """Map each figure to the officer-edited indicator catalogue."""
-    if isinstance(item, Rejected):
+    """Map each figure to the officer-edited indicator catalogue (unless the reading child did)."""
+    if isinstance(item, Rejected) or item.indicators is not None:
         return item
     from pipeline.normalise import map_figures
 
@@ -191,7 +192,9 @@ def normalise_stage(item: Extracted | Rejected) -> Extracted | Rejected:
     return item
 
 
-def prepare(claimed: Claimed, on_read: Callable[[Document], None] | None = None) -> Extracted | Rejected:
+def prepare(
+    claimed: Claimed, on_read: Callable[[Document, float], None] | None = None
+) -> Extracted | Rejected:
     """read → extract (one child) → normalise: one file's work before loading, as `tonghop ingest`'s
     lanes and the flow's tasks both do it."""
     return normalise_stage(read_extract_stage(claimed, on_read))

@@ -499,8 +499,13 @@ def warm_up() -> None:
             from extractors import extract_figures
             from extractors.count.vi.segment import load as load_segmenter
 
-            extract_figures(read_document(text))
+            warm = read_document(text)
+            found = extract_figures(warm)
             load_segmenter()  # underthesea's model: ~1 s of CPU, paid here once instead of by every child
+        with contextlib.suppress(Exception):  # the indicator catalogue the children map figures to
+            from pipeline.normalise import map_figures
+
+            map_figures(warm, found)
 
 
 def main(fd: int) -> None:

@@ -68,9 +68,9 @@ def artifacts_of(flow_run_id: object) -> dict[str, object]:
 
 
 def test_every_file_ends_in_done_or_quarantine_and_each_good_document_is_stored_once(
-    prefect_env: dict[str, str], tmp_path: Path
+    prefect_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.ingest import ingest_inbox
+    from flows.ingest import READ_CACHE_SECONDS_ENV, ingest_inbox
     from pipeline.store import open_store
 
     inbox = Inbox(tmp_path / "inbox").ensure()
@@ -110,15 +110,46 @@ def test_every_file_ends_in_done_or_quarantine_and_each_good_document_is_stored_
     assert "(chưa tính" not in summary and "consolidated.xlsx" in summary
     assert {p.name for p in out.iterdir()} >= {"figures.csv", "consolidated.csv", "consolidated.xlsx"}
 
-    # The same report sent again under a third name: read from the sha256-keyed cache, stored once.
+    # The same report sent again under a third name: a .txt reads in milliseconds, cheaper to read
+    # again than to keep, so it was not cached and is read again; stored once all the same.
     shutil.copy(SEEDS[1], inbox.root / "gửi lần ba.txt")
     again = ingest_inbox(str(inbox.root), store=url, settle_seconds=0.2, return_state=True)
     assert again.result()["counts"] == {"unchanged": 1}
+    seconds = again.result()["stage_seconds"]
+    assert "read_extract" in seconds and "read_cache" not in seconds
+
+    # A costly read (here every read counts as one: no threshold) is kept by its sha256 and the next
+    # copy of that content, in the same parcel, is served from Prefect's result storage.
+    monkeypatch.setenv(READ_CACHE_SECONDS_ENV, "0")
+    shutil.copy(SEEDS[2], inbox.root / "gửi lần bốn.txt")
+    shutil.copy(SEEDS[2], inbox.root / "gửi lần năm.txt")
+    cached = ingest_inbox(str(inbox.root), store=url, settle_seconds=0.2, return_state=True)
+    assert cached.result()["counts"] == {"unchanged": 2}
+    seconds = cached.result()["stage_seconds"]
+    assert "read_extract" in seconds and "read_cache" in seconds  # the first read, the second served
     assert len(store.figures()) == figures_before
     assert len([d for d in store.documents() if d["status"] == "loaded"]) == 5
-    seconds = again.result()["stage_seconds"]
-    assert "read_cache" in seconds and "read" not in seconds  # taken from Prefect's result storage
     store.close()
+
+
+def test_only_a_costly_read_is_worth_caching(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OCR, a .doc through LibreOffice or a slow read are kept; a quick .docx or .txt read is not."""
+    import dataclasses
+
+    from flows.ingest import READ_CACHE_SECONDS, READ_CACHE_SECONDS_ENV, worth_caching
+    from pipeline.document import FLAG_OCR
+    from pipeline.readers import read_document
+
+    monkeypatch.delenv(READ_CACHE_SECONDS_ENV, raising=False)
+    word = read_document(next((REPO / "samples").glob("*.docx")))
+    assert not worth_caching(word, 0.03)
+    assert worth_caching(word, READ_CACHE_SECONDS)
+    assert worth_caching(dataclasses.replace(word, format="doc"), 0.03)  # converted by LibreOffice
+    assert worth_caching(dataclasses.replace(word, flags=[FLAG_OCR]), 0.03)
+    monkeypatch.setenv(READ_CACHE_SECONDS_ENV, "0")  # an administrator who wants every read kept
+    assert worth_caching(word, 0.03)
+    monkeypatch.setenv(READ_CACHE_SECONDS_ENV, "5")
+    assert not worth_caching(word, 1.5)
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from test_sandbox import children, ended, wait_for
 
 from pipeline.document import Document
 from pipeline.guarded_extract import extract_in_child
+from pipeline.normalise import map_figures
 from pipeline.read_extract import outcome_of, read_and_extract_in_child
 from pipeline.readers import read_document
 from pipeline.readers.guards import DEFAULT_LIMITS
@@ -36,6 +37,18 @@ def test_one_child_gives_what_a_child_per_phase_gives(path: Path) -> None:
     assert result.rejected is None and result.document is not None and result.figures
     assert result.document.to_record() == document.to_record()
     assert [f.to_record() for f in result.figures] == [f.to_record() for f in extract_in_child(document)]
+    # the child mapped the figures to the catalogue as the parent would have
+    assert result.indicators == map_figures(result.document, result.figures)
+    assert result.read_seconds > 0
+
+
+def test_a_child_result_without_mappings_leaves_them_to_the_parent() -> None:
+    figures = json.dumps({"figures": [], "indicators": [["X", 1.0, "", ""]]}).encode() + b"\n"
+    result = outcome_of(0, False, document_line(REPORTS[0]) + figures, "", "x.txt", DEFAULT_LIMITS)
+    assert result.rejected is None and result.figures == [] and result.indicators is None  # 1 for 0
+    figures = json.dumps({"figures": [], "indicators": None}).encode() + b"\n"
+    result = outcome_of(0, False, document_line(REPORTS[0]) + figures, "", "x.txt", DEFAULT_LIMITS)
+    assert result.rejected is None and result.indicators is None
 
 
 def test_without_the_zygote_a_fresh_interpreter_does_both_phases(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -134,3 +134,28 @@ def test_a_parcel_files_each_loaded_file_away_and_leaves_the_failed_one_in_proce
     store = open_store(url)
     assert {d["sha256"] for d in store.documents()} == {items[0].claimed.sha256, items[2].claimed.sha256}
     store.close()
+
+
+def test_figure_rows_reach_sqlite_as_sqlalchemy_itself_would_write_them(seed, tmp_path: Path) -> None:
+    """The figures go to SQLite's driver as tuples through SQLAlchemy's bind processors: every column
+    of every row reads back the same as rows written by SQLAlchemy's own INSERT."""
+    from pipeline.store.schema import figures
+
+    document, found = seed("004")
+    store = open_store(f"sqlite:///{tmp_path / 'fast.db'}")
+    store.load(document, found, indicators=map_figures(document, found))
+    with store.engine.connect() as conn:
+        fast = [dict(r) for r in conn.execute(sa.select(figures).order_by(figures.c.seq)).mappings()]
+    assert fast and any(r["table_cell"] is None for r in fast) and all(r["original"] for r in fast)
+    other = open_store(f"sqlite:///{tmp_path / 'plain.db'}")
+    other.load(document, [], indicators=[])  # the document row the figures point to
+    with other.engine.begin() as conn:
+        written = [{k: v for k, v in r.items() if k not in ("reviewed_by", "reviewed_at")} for r in fast]
+        conn.execute(figures.insert(), written)
+        plain = [dict(r) for r in conn.execute(sa.select(figures).order_by(figures.c.seq)).mappings()]
+        raw = conn.exec_driver_sql("SELECT * FROM figures ORDER BY seq").all()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT * FROM figures ORDER BY seq").all() == raw  # stored alike
+    assert plain == fast
+    store.close()
+    other.close()

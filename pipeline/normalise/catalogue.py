@@ -64,6 +64,15 @@ def unit_accepted(unit: str, units: tuple[str, ...]) -> bool:
 @dataclass(slots=True)
 class Catalogue:
     indicators: list[Indicator] = field(default_factory=list)
+    _of_kind: dict[str, tuple[Indicator, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def of_kind(self, kind: str) -> tuple[Indicator, ...]:
+        """The indicators a figure of `kind` may belong to, in catalogue order (worked out once:
+        every figure is scored against them, and most lines take one or two kinds of six)."""
+        found = self._of_kind.get(kind)
+        if found is None:
+            found = self._of_kind[kind] = tuple(i for i in self.indicators if kind in i.kinds)
+        return found
 
     def by_code(self) -> dict[str, Indicator]:
         return {i.code: i for i in self.indicators}

@@ -189,8 +189,9 @@ def match(
     # the words right before the number come last: the nearest qualifier is the one that counts
     close = " | ".join((fold(figure.indicator), fold(figure.unit), before))
     role = figure_role(figure, before, after)
+    lines = catalogue.of_kind(figure.kind)
     hits = sorted(
-        ((hit, i.code) for i in catalogue.indicators if (hit := score_indicator(i, figure, places, close))),
+        ((hit, i.code) for i in lines if (hit := score_indicator(i, figure, places, close))),
         key=lambda pair: pair[0].score,
         reverse=True,
     )
