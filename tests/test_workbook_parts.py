@@ -1,6 +1,6 @@
 """Sheets written by another book (another process) and taken into the workbook: every cell keeps
 its value and its look whatever numbers the two books gave their styles, the lists stay in their
-places, and the export's workbook is byte for byte the same written by one process or by three."""
+places, and the export's workbook is byte for byte the same written by one process or by several."""
 
 from __future__ import annotations
 
