@@ -32,6 +32,7 @@ from pipeline.document import FLAG_OCR, Document
 from pipeline.faults import is_transient
 from pipeline.inbox import Inbox, claim_all, inbox_lock
 from pipeline.run_report import counts, outcome_rows, stage_seconds, summary_markdown
+from pipeline.sandbox import start_zygote_soon
 from pipeline.stages import Claimed, Outcome
 
 RETRIES = 3
@@ -311,6 +312,7 @@ def ingest_inbox(
             if skipped:
                 publish(skipped)
             return {"counts": counts(skipped), "stage_seconds": {}}
+        start_zygote_soon()  # its warm-up overlaps opening the store and starting the flow's tasks
         store_ = open_store(url)
         run_id = store_.start_run("inbox")
         runner = task_runner_for(dask_address, workers, threads)

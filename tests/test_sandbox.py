@@ -24,7 +24,14 @@ import pytest
 from pipeline.errors import DocumentRejected
 from pipeline.readers import read_document
 from pipeline.readers.guards import DEFAULT_LIMITS, MB
-from pipeline.sandbox import NO_ZYGOTE_ENV, _outcome, classify, read_in_child, uses_zygote
+from pipeline.sandbox import (
+    NO_ZYGOTE_ENV,
+    _outcome,
+    classify,
+    read_in_child,
+    start_zygote_soon,
+    uses_zygote,
+)
 from pipeline.zygote import shutdown, zygote
 
 REPO = Path(__file__).resolve().parents[1]
@@ -202,6 +209,25 @@ def test_reads_from_many_threads_at_once_each_get_their_own_document(tmp_path: P
         outcomes = list(pool.map(outcome, files))
     assert outcomes == [expected.get(path, "E005_CORRUPT") for path in files]
     assert zygote() is helper and helper.alive  # one zygote served every thread
+
+
+@linux_only
+def test_a_zygote_started_ahead_is_the_one_the_first_reads_use() -> None:
+    """`start_zygote_soon` starts the helper in a thread; reads that arrive while it warms up wait
+    for it instead of starting their own, and get the same documents."""
+    shutdown()
+    expected = {path: read_document(path).to_record() for path in MIXED}
+
+    def helpers() -> list[int]:
+        return [pid for pid in children(os.getpid()) if "pipeline.zygote" in _command_line(pid)]
+
+    start_zygote_soon()
+    wait_for(lambda: bool(helpers()), "the zygote to start with no file asked for")  # still warming up
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(lambda path: read_in_child(path).to_record(), MIXED))
+    assert outcomes == [expected[path] for path in MIXED]
+    assert helpers() == [zygote().process.pid]  # one helper, started ahead, served them all
+    shutdown()
 
 
 @linux_only
