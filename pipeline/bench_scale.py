@@ -37,7 +37,7 @@ PEAK_OF_CHILD = (
 
 def grow(store: Any, source: list, units: list, start: int, stop: int) -> float:
     """Load reports start..stop-1 and bring the cells up to date; returns seconds."""
-    from pipeline.cells import refresh
+    from pipeline.cells.refresh import refresh
 
     began = time.perf_counter()
     for number in range(start, stop):

@@ -208,8 +208,8 @@ def consolidate(
     """Bring the consolidated cells kept in the store up to date (exports and the review page read them)."""
     import time
 
-    from pipeline.cells import rebuild as rebuild_cells
-    from pipeline.cells import refresh
+    from pipeline.cells.refresh import rebuild as rebuild_cells
+    from pipeline.cells.refresh import refresh
     from pipeline.store import open_store
 
     opened = open_store(store or None)

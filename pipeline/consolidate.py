@@ -17,7 +17,7 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -27,19 +27,22 @@ import pandas as pd
 
 from pipeline.combine import combine_values, decimal_or_none, shown_value
 from pipeline.counting import mark_not_counted, parts_claim_completeness
+from pipeline.expected import missing_reports
 from pipeline.figure import decimal_text
+from pipeline.line_keys import (
+    ADDITIVE_KINDS,
+    DOCUMENT_LINE_COLUMNS,
+    LINE_KEYS,
+    NO_PERIOD,
+    NO_UNIT,
+    VALUE_COLUMNS,
+    decimal_sum,
+)
 from pipeline.normalise import load_catalogue
 from pipeline.normalise.catalogue import Catalogue, Indicator, fold, store_catalogue
 from pipeline.reporting_unit import parent_name
 from pipeline.store.api import Store
 from pipeline.successors import lines_as_of
-
-ADDITIVE_KINDS = ("money", "count", "quantity")
-NO_UNIT = "(không rõ đơn vị)"  # a document whose issuer was not detected
-NO_PERIOD = "(không rõ kỳ báo cáo)"
-LINE_KEYS = ["period", "reporting_unit", "level", "indicator_code", "kind", "unit", "per", "modality"]
-VALUE_COLUMNS = ["value", "approx", "upper", "shown", "combine"]
-DOCUMENT_LINE_COLUMNS = [*VALUE_COLUMNS, "doc", "figures", "unreviewed", "figure_ids", "note"]
 
 
 @dataclass(slots=True)
@@ -57,11 +60,6 @@ class Consolidation:
     review_info: bool = False  # some figure has been reviewed: unreviewed numbers get marked
     # read from the store's cells (pipeline.cells): `figures` stays empty, the unmapped ones are here
     unclassified: pd.DataFrame | None = None
-
-
-def decimal_sum(values: Iterable[Any]) -> Decimal:
-    """Exact sum of Decimal values (pandas would go through float)."""
-    return sum((Decimal(v) for v in values), Decimal(0))
 
 
 def row_groups(frame: pd.DataFrame, keys: str | list[str], *, sort: bool) -> list[tuple[Any, list[int]]]:
@@ -361,35 +359,6 @@ def targets_vs_actuals(lines: pd.DataFrame) -> pd.DataFrame:
 
     both["achieved_percent"] = both.apply(achieved, axis=1)
     return both
-
-
-def missing_reports(documents: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """For each regular period an expected unit has reported results for, the expected units with no
-    current document for it. Periods that only a template, a one-off report ("3 năm thực hiện …") or
-    a unit nobody expects created list nobody."""
-    codes = {u["unit_code"]: u for u in expected}
-    reported: dict[tuple[str, str], set[str]] = {}  # (period key, label) -> unit codes
-    for document in documents:
-        if document["status"] != "loaded" or document.get("unit_code") not in codes:
-            continue
-        for period in (document.get("metadata") or {}).get("periods", []):
-            if period.get("role", "results") == "results" and period.get("regular"):
-                key = (period.get("start", "") + ".." + period.get("end", ""), period["period"])
-                reported.setdefault(key, set()).add(document["unit_code"])
-    missing = []
-    for (_, label), units in sorted(reported.items()):
-        for code, unit in codes.items():
-            if code not in units:
-                missing.append(
-                    {
-                        "period": label,
-                        "unit": unit["name"],
-                        "level": unit.get("level", ""),
-                        "unit_code": code,
-                        "parent": unit.get("parent", ""),
-                    }
-                )
-    return missing
 
 
 def sources_frame(documents: list[dict[str, Any]]) -> pd.DataFrame:

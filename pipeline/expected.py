@@ -103,3 +103,32 @@ def communes_of(place: str, org: str = DEFAULT_ORG, era: str | None = None) -> l
     """Every commune, ward and town of a district or province, as expected units of `org`."""
     area = find_area(place, era=era)
     return [as_record(ReportingUnit.of(c, org)) for c in gazetteer().communes_under(area)]
+
+
+def missing_reports(documents: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For each regular period an expected unit has reported results for, the expected units with no
+    current document for it. Periods that only a template, a one-off report ("3 năm thực hiện …") or
+    a unit nobody expects created list nobody."""
+    codes = {u["unit_code"]: u for u in expected}
+    reported: dict[tuple[str, str], set[str]] = {}  # (period key, label) -> unit codes
+    for document in documents:
+        if document["status"] != "loaded" or document.get("unit_code") not in codes:
+            continue
+        for period in (document.get("metadata") or {}).get("periods", []):
+            if period.get("role", "results") == "results" and period.get("regular"):
+                key = (period.get("start", "") + ".." + period.get("end", ""), period["period"])
+                reported.setdefault(key, set()).add(document["unit_code"])
+    missing = []
+    for (_, label), units in sorted(reported.items()):
+        for code, unit in codes.items():
+            if code not in units:
+                missing.append(
+                    {
+                        "period": label,
+                        "unit": unit["name"],
+                        "level": unit.get("level", ""),
+                        "unit_code": code,
+                        "parent": unit.get("parent", ""),
+                    }
+                )
+    return missing

@@ -8,6 +8,7 @@ text with '.' as the decimal mark and no grouping, whatever the machine's locale
 from __future__ import annotations
 
 import csv
+import math
 import multiprocessing
 import os
 import shutil
@@ -19,13 +20,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from pipeline.cells import stream
 from pipeline.cells.figures_file import WHOLE, Range, document_ranges, write_figures_csv
 from pipeline.cells.lines_file import LinesFile
-from pipeline.cells.read import unit_names
+from pipeline.cells.unit_names import unit_names
 from pipeline.export_lists import LIST_PARTS, WRITTEN_APART, list_sheets_part
 from pipeline.figure import decimal_text
 from pipeline.normalise.catalogue import store_catalogue
@@ -67,7 +67,7 @@ CONSOLIDATED_CSV_FIELDS = (
 
 def plain(value: Any) -> Any:
     """CSV cell text: decimals without exponent or grouping, missing values empty."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, Decimal):
         return decimal_text(value)
@@ -143,7 +143,7 @@ def export_all(
     large store in a file or on a server) figures.csv (in FIGURE_PARTS ranges of documents) and
     the workbook's long list sheets (in LIST_PARTS) are written meanwhile by processes of their
     own; the files are the same either way."""
-    from pipeline.cells import refresh
+    from pipeline.cells.refresh import refresh
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -222,7 +222,8 @@ def figures_csv(
     `documents_in` a later range, the piece of it to append (no header, no BOM)."""
     from pipeline.store import open_store
 
-    opened = open_store(store) if isinstance(store, str) else store
+    # in a process of its own: the exporting process has brought the schema up to date already
+    opened = open_store(store, migrate=False) if isinstance(store, str) else store
     encoding = CSV_ENCODING if documents_in[0] is None else "utf-8"
     try:
         with opened._read() as conn:

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from pipeline.cells import stream
 from pipeline.cells.attention import not_reported
-from pipeline.cells.read import unit_names
 from pipeline.cells.unclassified import unclassified_count, unclassified_rows
+from pipeline.cells.unit_names import unit_names
 from pipeline.store.api import Store
 from pipeline.store.cells_schema import VARIANTS
 from pipeline.workbook.book import list_part
@@ -44,7 +44,8 @@ def list_sheets_part(
     own), their rows in files under `spool`; `taken` the sheet names already used."""
     from pipeline.store import open_store
 
-    opened = open_store(store) if isinstance(store, str) else store
+    # in a process of its own: the exporting process has brought the schema up to date already
+    opened = open_store(store, migrate=False) if isinstance(store, str) else store
     try:
         with opened._read() as conn:
             # the rows are a temporary: a cursor left open at a list's end closes here, in the transaction

@@ -8,7 +8,7 @@ from collections import Counter
 
 from rich.table import Table
 
-from pipeline.consolidate import missing_reports
+from pipeline.expected import missing_reports
 from pipeline.store.api import LoadResult, Store
 from pipeline.workbook.names import period_order
 

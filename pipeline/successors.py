@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipeline.combine import combined_approx, shown_value
+from pipeline.line_keys import ADDITIVE_KINDS
 from pipeline.reporting_unit import ReportingUnit, split_code
 from pipeline.units import REORGANISATION, gazetteer
 
-ADDITIVE_KINDS = ("money", "count", "quantity")
-# what makes a consolidated line (consolidate.LINE_KEYS and the indicator's name)
+if TYPE_CHECKING:
+    import pandas as pd
+
+# what makes a consolidated line (line_keys.LINE_KEYS and the indicator's name)
 GROUP_KEYS = ("period", "reporting_unit", "level", "indicator_code", "indicator_name", "kind", "unit", "per",
               "modality")
 
@@ -80,6 +81,8 @@ def lines_as_of(lines: pd.DataFrame, unit_codes: dict[str, str], as_of: date) ->
                 **(merged_display(group, value) if len(group) > 1 else {}),
             }
         )
+    import pandas as pd  # only where old units are shown as new: its callers hold frames already
+
     return pd.DataFrame(rows, columns=[*lines.columns, "units_before"])
 
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from conftest import SAMPLES
 
-from pipeline.cells import consolidated_lines, consolidation, rebuild
+from pipeline.cells import consolidated_lines, consolidation
 from pipeline.cells.figure_rows import figure_rows
-from pipeline.cells.refresh import pending
+from pipeline.cells.refresh import pending, rebuild
 from pipeline.consolidate import consolidate
 from pipeline.ingest import ingest_paths
 

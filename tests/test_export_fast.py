@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from pipeline.cells import consolidation, rebuild, refresh
+from pipeline.cells import consolidation
 from pipeline.cells.figure_rows import figure_rows
 from pipeline.cells.figures_file import HEADER, write_figures_csv
+from pipeline.cells.refresh import rebuild, refresh
 from pipeline.cells.unclassified import unclassified_count, unclassified_rows
 from pipeline.export import CSV_ENCODING, csv_cell, write_csv
 from pipeline.store.schema import figures
@@ -98,7 +99,7 @@ def test_consolidated_csv_lines_equal_the_dict_rows_written_by_write_csv(store, 
 
     from pipeline.cells import stream
     from pipeline.cells.lines_file import LinesFile
-    from pipeline.cells.read import unit_names
+    from pipeline.cells.unit_names import unit_names
     from pipeline.export import CONSOLIDATED_CSV_FIELDS, CsvFile, total_row
 
     awkward_store(store, seed)

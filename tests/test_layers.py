@@ -4,6 +4,8 @@ imports the review page; shared words live below both (pipeline/labels.py)."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,21 @@ def test_the_checker_sees_an_import(tmp_path: Path) -> None:
     assert "pipeline.labels" in names
     assert breaks("pipeline.review.labels", "pipeline.review")
     assert not breaks("pipeline.reviewer", "pipeline.review")
+
+
+# What the export's worker processes load: each is a fresh interpreter (spawned) that imports the
+# module its function lives in, and five run beside the main process at a province's scale. pandas,
+# openpyxl and Alembic would add about 70 MB to each (pipeline/export.py, README: "memory").
+EXPORT_WORKER_MODULES = ("pipeline.export", "pipeline.export_lists")
+NOT_IN_EXPORT_WORKERS = ("pandas", "numpy", "openpyxl", "alembic")
+
+
+def test_the_exports_worker_processes_import_neither_pandas_nor_openpyxl_nor_alembic() -> None:
+    script = (
+        "import sys\n"
+        f"for name in {EXPORT_WORKER_MODULES!r}: __import__(name)\n"
+        f"print(sorted(m for m in {NOT_IN_EXPORT_WORKERS!r} if m in sys.modules))\n"
+    )
+    command = [sys.executable, "-c", script]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]", done.stdout

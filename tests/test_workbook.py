@@ -97,3 +97,13 @@ def test_a_cell_built_from_several_figures_says_so_in_print_and_unreviewed_cells
                     several += 1
                     assert headers[i] in (row[notes].value or ""), "the notes column lists the figures"
     assert several and unreviewed, "the seeds hold summed lines and nothing is reviewed yet"
+
+
+def test_column_letters_are_the_formats_own_to_its_last_column():
+    from openpyxl.utils import get_column_letter
+
+    from pipeline.workbook.xlsx import LETTERS, MAX_COLUMNS
+
+    assert len(LETTERS) == MAX_COLUMNS
+    assert [get_column_letter(number) for number in range(1, MAX_COLUMNS + 1)] == LETTERS
+    assert (LETTERS[0], LETTERS[25], LETTERS[26], LETTERS[-1]) == ("A", "Z", "AA", "XFD")

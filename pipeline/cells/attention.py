@@ -8,9 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pipeline.cells.read import unit_names
-from pipeline.cells.refresh import refresh
-from pipeline.consolidate import LINE_KEYS, missing_reports
+from pipeline.cells.unit_names import unit_names
+from pipeline.expected import missing_reports
+from pipeline.line_keys import LINE_KEYS
 from pipeline.store.cells_schema import (
     CONFLICT_ORDER,
     REPORTED_ORDER,
@@ -158,6 +158,8 @@ def attention(store: Any, documents_: list[int] | None = None) -> dict[str, Any]
     """The run summary's part, after a refresh of what changed: the conflicts (those the run's
     documents `documents_` take part in, when given: at a province's scale the store holds
     thousands), how many the store holds in all, and the units not reported."""
+    from pipeline.cells.refresh import refresh  # pandas: not for the export's list processes
+
     refresh(store)
     return {"conflicts": conflicts(store, documents_=documents_), "conflict_total": conflict_count(store),
             "not_reported": not_reported(store, store.expected_units())}

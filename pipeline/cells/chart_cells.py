@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.cells.read import unit_names
 from pipeline.cells.refresh import refresh
+from pipeline.cells.unit_names import unit_names
 from pipeline.store.cells_schema import VARIANTS, cell_series, cells
 
 SERIES_KEYS = ("indicator_code", "kind", "unit", "per")

@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from pipeline.consolidate import (
-    LINE_KEYS,
     breakdowns,
     figures_frame,
     frame_records,
@@ -26,6 +25,7 @@ from pipeline.consolidate import (
     total_part_conflicts,
 )
 from pipeline.figure import decimal_text
+from pipeline.line_keys import LINE_KEYS
 from pipeline.normalise.catalogue import Indicator
 
 KEY_COLUMNS = [

@@ -13,10 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pipeline.cells.refresh import REVIEWED
-from pipeline.consolidate import NO_PERIOD
+from pipeline.line_keys import NO_PERIOD
 from pipeline.normalise.catalogue import fold
-from pipeline.store.cells_schema import VARIANTS, cell_documents
+from pipeline.store.cells_schema import REVIEWED, VARIANTS, cell_documents
 from pipeline.store.schema import documents, figures
 
 BATCH = 2000  # rows fetched at a time

@@ -24,11 +24,10 @@ import sqlalchemy as sa
 from pipeline.cells.csv_text import Table, field_text, free_text
 from pipeline.cells.figure_rows import _shaped
 from pipeline.cells.raw_rows import raw_rows
-from pipeline.cells.refresh import REVIEWED
-from pipeline.consolidate import NO_PERIOD
 from pipeline.figure import FIGURE_FIELDS
+from pipeline.line_keys import NO_PERIOD
 from pipeline.normalise.catalogue import fold
-from pipeline.store.cells_schema import VARIANTS, cell_documents
+from pipeline.store.cells_schema import REVIEWED, VARIANTS, cell_documents
 from pipeline.store.schema import documents, figures
 
 FETCH = 5000  # rows a fetch of the documents' marks brings

@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from pipeline.cells.attention import conflicts, not_reported, period_conflicts
-from pipeline.cells.read import unit_names
 from pipeline.cells.refresh import refresh
+from pipeline.cells.unit_names import unit_names
 
 __all__ = ["conflicts", "links", "not_reported", "period_conflicts", "periods", "refresh", "reported",
            "reported_totals"]
-from pipeline.consolidate import NO_PERIOD
+from pipeline.line_keys import NO_PERIOD
 from pipeline.normalise.catalogue import fold
 from pipeline.store.cells_schema import REPORTED_ORDER, VARIANTS, document_periods
 from pipeline.store.schema import documents, figures

@@ -4,7 +4,6 @@ reading every figure (only the figures no indicator claims, for their sheet)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -13,50 +12,17 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from pipeline.cells.refresh import REVIEWED, refresh
-from pipeline.consolidate import (
-    LINE_KEYS,
-    NO_PERIOD,
-    Consolidation,
-    missing_reports,
-    sources_frame,
-    targets_vs_actuals,
-    totals_across_units,
-)
+from pipeline.cells.refresh import refresh
+from pipeline.cells.unit_names import unit_names
+from pipeline.consolidate import Consolidation, sources_frame, targets_vs_actuals, totals_across_units
+from pipeline.expected import missing_reports
+from pipeline.line_keys import LINE_COLUMNS, LINE_KEYS, NO_PERIOD
 from pipeline.normalise.catalogue import fold, store_catalogue
-from pipeline.reporting_unit import parent_name
-from pipeline.store.cells_schema import VARIANTS, cell_documents, cells
+from pipeline.store.cells_schema import REVIEWED, VARIANTS, cell_documents, cells
 from pipeline.store.schema import documents, figures
 from pipeline.successors import lines_as_of
 
-LINE_COLUMNS = [*LINE_KEYS, "value", "approx", "upper", "shown", "combine", "figures", "unreviewed",
-                "documents", "figure_ids", "note"]
 UNCLASSIFIED_COLUMNS = ["doc", "quote", "kind", "value", "unit", "indicator", "sentence", "figure_id"]
-
-
-def unit_names(
-    conn: sa.Connection, variant: int, bases: Iterable[str] | None = None
-) -> dict[tuple[str, str], str]:
-    """Each (name, code) a unit is stored under → the name it is shown with: two units of the same
-    name get their parent after it, as `pipeline.consolidate.distinct_unit_names` does. With
-    `bases`, only the units of those names (a page of a province's rows, not every unit)."""
-    query = sa.select(cell_documents.c.unit_base, cell_documents.c.unit_code).where(
-        cell_documents.c.variant == variant
-    ).distinct()
-    if bases is None:
-        pairs = list(conn.execute(query).all())
-    else:
-        wanted = sorted(set(bases))
-        chunks = (wanted[start : start + 500] for start in range(0, len(wanted), 500))
-        named = cell_documents.c.unit_base.in_
-        pairs = [pair for chunk in chunks for pair in conn.execute(query.where(named(chunk)))]
-    codes: dict[str, set[str]] = {}
-    for base, code in pairs:
-        codes.setdefault(base, set()).add(code)
-    return {
-        (base, code): f"{base} ({parent_name(code)})" if len(codes[base]) > 1 and code else base
-        for base, code in pairs
-    }
 
 
 def consolidation(store: Any, *, reviewed_only: bool = False, as_of: date | None = None) -> Consolidation:

@@ -23,6 +23,7 @@ from pipeline.cells.lines import across_documents
 from pipeline.consolidate import FRAME_COLUMNS
 from pipeline.normalise.catalogue import Indicator, store_catalogue
 from pipeline.store.cells_schema import (
+    REVIEWED,
     SERIES_COLUMNS,
     VARIANTS,
     cell_documents,
@@ -38,7 +39,6 @@ from pipeline.store.schema import documents, figures
 
 CHUNK = 400  # documents per transaction: bounded memory, and other writers get their turn
 REFRESH_LOCK_KEY = 7_262_016  # the PostgreSQL advisory lock one refresh at a time takes
-REVIEWED = ("accepted", "corrected")
 
 
 def fingerprint(catalogue: dict[str, Indicator]) -> str:

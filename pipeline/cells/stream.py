@@ -15,13 +15,11 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from pipeline.cells.csv_text import Table
 from pipeline.cells.raw_rows import raw_rows
-from pipeline.cells.read import LINE_COLUMNS
-from pipeline.consolidate import ADDITIVE_KINDS, LINE_KEYS, decimal_sum
+from pipeline.line_keys import ADDITIVE_KINDS, LINE_COLUMNS, LINE_KEYS, decimal_sum
 from pipeline.store.cells_schema import cell_documents, cells
 from pipeline.store.schema import documents, figures
 from pipeline.successors import lines_as_of, successor
@@ -124,6 +122,8 @@ def indicator_lines(
             lines.append(line)
         if as_of is not None:
             conflicted = {tuple(line[k] for k in LINE_KEYS) for line in lines if line["conflict"]}
+            import pandas as pd  # only to show old units as new (`--as-of`)
+
             frame = lines_as_of(pd.DataFrame(lines).drop(columns="conflict"), codes, as_of)
             lines = frame.to_dict("records")
             for line in lines:

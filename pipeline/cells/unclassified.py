@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from pipeline.cells.csv_text import Table
 from pipeline.cells.figures_file import folded_unit
 from pipeline.cells.raw_rows import raw_rows
-from pipeline.cells.refresh import REVIEWED
+from pipeline.store.cells_schema import REVIEWED
 from pipeline.store.schema import documents, figures
 
 # the sheet's columns, in its order

@@ -17,6 +17,7 @@ from pipeline.store.schema import figures, metadata
 from pipeline.store.types import ExactDecimal
 
 VARIANTS = {"all": 0, "reviewed": 1}  # every current figure; only accepted or corrected ones
+REVIEWED = ("accepted", "corrected")  # the review statuses of the "reviewed" variant's figures
 
 # the review page counts reviewed figures (the export dialog): by index, not a scan of every figure
 sa.Index("ix_figures_review_status", figures.c.review_status)

@@ -13,9 +13,8 @@ import sqlalchemy as sa
 from pipeline.document import Document
 from pipeline.figure import Figure, decimal_text
 from pipeline.metadata import apply_overrides
-from pipeline.store import migrate as migrations
 from pipeline.store.api import LoadResult, LoadStatus, ReviewAction, ToLoad, ToReject
-from pipeline.store.cells_schema import mark_dirty, mark_figures_dirty
+from pipeline.store.cells_schema import REVIEWED, mark_dirty, mark_figures_dirty
 from pipeline.store.engine import make_engine
 from pipeline.store.pages import PagesStore
 from pipeline.store.records import (
@@ -45,7 +44,6 @@ from pipeline.store.teaching import TeachingStore
 from pipeline.store.units_store import UnitsStore
 
 ACTION_STATUS = {"accept": "accepted", "reject": "rejected", "correct": "corrected", "reset": "unreviewed"}
-REVIEWED_STATUSES = ("accepted", "corrected")
 SAME_REPORT_SIMILARITY = 0.5  # share of word trigrams two versions of one report have in common
 
 
@@ -109,6 +107,8 @@ class SqlStore(UnitsStore, TeachingStore, PagesStore):
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest migration."""
+        from pipeline.store import migrate as migrations  # Alembic, only in processes that migrate
+
         migrations.upgrade(self.engine)
 
     def close(self) -> None:
@@ -510,7 +510,7 @@ class SqlStore(UnitsStore, TeachingStore, PagesStore):
         if not include_superseded:
             query = query.where(documents.c.status == "loaded")
         if reviewed_only:
-            query = query.where(figures.c.review_status.in_(REVIEWED_STATUSES))
+            query = query.where(figures.c.review_status.in_(REVIEWED))
         with self._read() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 

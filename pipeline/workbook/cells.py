@@ -3,11 +3,11 @@ numbers; each look is registered once in the book and reused by its index."""
 
 from __future__ import annotations
 
+import math
+import sys
 from decimal import Decimal
 from math import ceil
 from typing import Any
-
-import pandas as pd
 
 from pipeline.safe_cells import FORMULA_STARTS, OUT_OF_BOUNDS, needs_quote, within_bounds
 from pipeline.workbook.xlsx import Book, Style
@@ -26,8 +26,14 @@ Cell = tuple[Any, int]
 
 
 def is_missing(value: Any) -> bool:
-    """None, NaN and pandas' NA: an empty cell."""
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+    """None, NaN and pandas' NA and NaT: an empty cell. Only where pandas is already imported can a
+    value be one of its own: the list sheets' processes write plain rows and never import it."""
+    if value is None or isinstance(value, str):
+        return value is None
+    if isinstance(value, float):
+        return math.isnan(value)
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and bool(pandas.isna(value))
 
 
 class Cells:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from itertools import product
 from typing import Any
 
-from pipeline.consolidate import ADDITIVE_KINDS
+from pipeline.line_keys import ADDITIVE_KINDS
 from pipeline.workbook.cells import CONFLICT_FILL, UNREVIEWED_FILL, Cell, Cells, fitted_height, is_missing
 from pipeline.workbook.printing import print_setup, title_rows
 from pipeline.workbook.words import mark, word

@@ -20,14 +20,23 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.utils import get_column_letter
-
 from pipeline.workbook.package import Deflated, Package, deflate, inflate
 
 MAX_ROWS = 1_048_576  # the format's limits
 MAX_COLUMNS = 16_384
 MAX_ROW_HEIGHT = 409.0
-LETTERS = [get_column_letter(i) for i in range(1, MAX_COLUMNS + 1)]  # column 0 → "A"
+
+
+def column_letters(number: int) -> str:
+    """A column's letters from its number (1 → "A", 27 → "AA"): bijective base 26."""
+    letters = ""
+    while number > 0:
+        number, digit = divmod(number - 1, 26)
+        letters = chr(ord("A") + digit) + letters
+    return letters
+
+
+LETTERS = [column_letters(i) for i in range(1, MAX_COLUMNS + 1)]  # column 0 → "A"
 CELL_HEADS = ['<c r="' + letter for letter in LETTERS]  # a cell's start, before its row number
 SPACES = " \n\t"  # a text starting or ending with one keeps it only with xml:space
 TEXT, KEPT_TEXT = ' t="inlineStr"><is><t>', ' t="inlineStr"><is><t xml:space="preserve">'
