@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from pipeline.readers.docx_styles import StyleSheet, font_of, is_default_paragraph
-from pipeline.readers.guards import Limits
 from pipeline.readers.ooxml import W_NS, w
-from pipeline.readers.package import Package
+from pipeline.readers.package import KeptByBytes, Package
 
 _ATTRIBUTES = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""  # a start tag's inside, quoted values taken whole
 ROOT = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^>]*>)?\s*(<w:styles(?=[\s/>])" + _ATTRIBUTES + rb">)")
@@ -50,25 +49,14 @@ def style_sheet(package: Package, part: str | None) -> StyleSheet:
     return StyleSheet(scanned.element, index.default_paragraph, index.default_font)
 
 
-# The index of a styles part, by its bytes and the caps it was held to: a batch written from one
-# template (every python-docx report) carries the same 350 KB styles.xml, whose index took 4 ms to
-# build each time. The index depends on nothing else (an index refused with an error is not kept).
-INDEXES_KEPT = 8
-_indexes: dict[tuple[bytes, Limits], _Index | None] = {}
-_UNSEEN = object()
+# The index of a styles part, by its bytes and the caps it was held to (4 ms to build for a
+# template's styles.xml); it depends on nothing else.
+_indexes = KeptByBytes()
 
 
 def _index_of(package: Package, part: str, data: bytes) -> _Index | None:
     """The part's index, or None when it must be parsed whole; built once for the same bytes."""
-    key = (data, package.limits)
-    kept = _indexes.get(key, _UNSEEN)  # one lookup: another thread may clear the dict between two
-    if kept is not _UNSEEN:
-        return kept  # type: ignore[return-value]
-    index = _Index.of(package, part, data)
-    if len(_indexes) >= INDEXES_KEPT:
-        _indexes.clear()  # a batch of many templates: start again (clear is atomic)
-    _indexes[key] = index
-    return index
+    return _indexes.get((data, package.limits), lambda: _Index.of(package, part, data))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,9 @@ from __future__ import annotations
 import functools
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -115,26 +117,44 @@ class _NoEvents:
         return None
 
 
-# libxml2's verdict on whole parts, by their bytes: a package written from a template (every
-# python-docx report, a province's Word template) carries the same 350 KB styles.xml, which took
-# 5 ms to check each time. The verdict is a function of the bytes alone (equal bytes, same verdict).
-WELL_FORMED_KEPT = 8
-_well_formed_verdicts: dict[bytes, bool] = {}
+_UNSEEN = object()
+
+
+class KeptByBytes:
+    """What a function of a part's bytes (and settings) gave, kept for the last few keys: a package
+    written from a template (every python-docx report, a province's Word template) carries the
+    same 350 KB styles.xml, which costs milliseconds to check and to index each time. Equal keys,
+    the same answer; an answer refused with an error is not kept. Safe between threads: one lookup,
+    and a full memory is emptied at once (a batch of many templates starts again)."""
+
+    def __init__(self, most: int = 8) -> None:
+        self.most = most
+        self._kept: dict[Any, Any] = {}
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        kept = self._kept.get(key, _UNSEEN)
+        if kept is _UNSEEN:
+            kept = make()
+            if len(self._kept) >= self.most:
+                self._kept.clear()
+            self._kept[key] = kept
+        return kept
+
+
+_verdicts = KeptByBytes()  # libxml2's verdict on whole parts: 5 ms for a template's styles.xml
 
 
 def _well_formed(data: bytes) -> bool:
     """Whether libxml2 parses `data` as well-formed XML (checked once for the same bytes)."""
-    verdict = _well_formed_verdicts.get(data)
-    if verdict is None:
-        try:
-            etree.fromstring(data, _checker())
-            verdict = True
-        except etree.XMLSyntaxError:
-            verdict = False
-        if len(_well_formed_verdicts) >= WELL_FORMED_KEPT:
-            _well_formed_verdicts.clear()  # a batch of many templates: start again (clear is atomic)
-        _well_formed_verdicts[data] = verdict
-    return verdict
+    return _verdicts.get(data, lambda: _parses(data))
+
+
+def _parses(data: bytes) -> bool:
+    try:
+        etree.fromstring(data, _checker())
+    except etree.XMLSyntaxError:
+        return False
+    return True
 
 
 def _checker() -> etree.XMLParser:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import sys
 from decimal import Decimal
-from math import ceil
 from typing import Any
 
 from pipeline.safe_cells import FORMULA_STARTS, OUT_OF_BOUNDS, needs_quote, within_bounds
@@ -108,5 +107,5 @@ def text_lines(text: str, width: float) -> int:
     """How many lines a wrapped text takes in a column `width` characters wide."""
     room = max(width - 1, 4)
     if "\n" not in text:
-        return ceil(len(text) * 0.95 / room) if len(text) * 0.95 > room else 1
-    return sum(ceil(len(part) * 0.95 / room) or 1 for part in text.split("\n"))
+        return math.ceil(len(text) * 0.95 / room) if len(text) * 0.95 > room else 1
+    return sum(math.ceil(len(part) * 0.95 / room) or 1 for part in text.split("\n"))
